@@ -1,0 +1,42 @@
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+/** Packages the agent side (tentacle, protocol, pki, sdk, octl) must never pull in. */
+const serverOnly = ['@nestjs/*', '@prisma/*', 'prisma', 'bullmq', '@nestjs/bullmq', 'ioredis', 'pg'];
+
+export default [
+  { ignores: ['**/dist', '**/node_modules', '**/generated', '.run', '.nx'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            // Apps are leaves: nothing imports an app.
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:testing'] },
+            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:lib'] },
+            // The agent runtime stays small and portable: no Nest, Prisma, BullMQ or Redis client.
+            {
+              sourceTag: 'runtime:agent',
+              onlyDependOnLibsWithTags: ['runtime:agent', 'type:testing'],
+              bannedExternalImports: serverOnly,
+            },
+            // octl talks to the brain only through the SDK: no raw HTTP, no wire protocol.
+            {
+              sourceTag: 'scope:octl',
+              notDependOnLibsWithTags: ['scope:protocol'],
+              bannedExternalImports: [...serverOnly, 'http', 'https', 'node:http', 'node:https', 'ws', 'undici'],
+            },
+          ],
+        },
+      ],
+    },
+  },
+];

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+/** Version of the brain <-> tentacle wire contract. Bumped on incompatible change. */
+export const PROTOCOL_VERSION = 1;
+
+/** Default ws `maxPayload`: a frame above this is refused by both ends. */
+export const DEFAULT_MAX_PAYLOAD_BYTES = 4 * 1024 * 1024;
+
+/** WebSocket close codes used by the link (4000-4999 are application-defined). */
+export const CloseCode = {
+  normal: 1000,
+  goingAway: 1001,
+  badMessage: 4400,
+  identityMismatch: 4403,
+  replaced: 4409,
+  versionMismatch: 4426,
+  shuttingDown: 4503,
+} as const;
+
+export const envelopeSchema = z.object({
+  v: z.number().int().positive(),
+  id: z.string().min(1).max(64),
+  kind: z.string().min(1).max(64),
+  re: z.string().min(1).max(64).optional(),
+  ts: z.number(),
+  body: z.unknown(),
+});
+
+/** One JSON text frame: `{v, id, kind, re?, ts, body}`. `re` names the request this replies to. */
+export interface Envelope<K extends string = string, B = unknown> {
+  v: number;
+  id: string;
+  kind: K;
+  re?: string;
+  ts: number;
+  body: B;
+}
