@@ -1,0 +1,19 @@
+import type { downstreamSchemas, Handler, HeartbeatAck, upstreamSchemas, Welcome } from '@octopod/protocol';
+import type { Logger } from 'pino';
+import type { StatusSource } from '../status/sampler';
+
+/** What a downstream handler may touch: the session it runs in, never the socket. */
+export interface SessionContext {
+  name: string;
+  logger: Logger;
+  status: StatusSource;
+  /** A welcome that was not the reply to our hello (the brain re-sent its settings). */
+  onWelcome(welcome: Welcome): void;
+  onHeartbeatAck(ack: HeartbeatAck): void;
+}
+
+export type DownstreamHandler<K extends keyof typeof downstreamSchemas> = Handler<
+  typeof downstreamSchemas,
+  typeof upstreamSchemas,
+  K
+>;

@@ -1,0 +1,18 @@
+import type { downstreamSchemas, HandlerMap, upstreamSchemas } from '@octopod/protocol';
+import { errorHandler } from './error.handler';
+import type { SessionContext } from './handler-context';
+import { heartbeatAckHandler } from './heartbeat-ack.handler';
+import { statusGetHandler } from './status-get.handler';
+import { welcomeHandler } from './welcome.handler';
+
+export type TentacleHandlers = HandlerMap<typeof downstreamSchemas, typeof upstreamSchemas>;
+
+/** One handler per downstream kind; the HandlerMap type makes a missing kind a compile error. */
+export function createHandlers(context: SessionContext): TentacleHandlers {
+  return {
+    welcome: welcomeHandler(context),
+    'heartbeat.ack': heartbeatAckHandler(context),
+    'status.get': statusGetHandler(context),
+    error: errorHandler(context),
+  };
+}
