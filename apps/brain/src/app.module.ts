@@ -1,0 +1,59 @@
+import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import type { Logger } from 'pino';
+import { AccessGuard } from './core/auth/access.guard';
+import type { BrainConfig } from './core/config/brain-config';
+import { CoreModule } from './core/config/core.module';
+import { DatabaseModule } from './core/database/database.module';
+import { ErrorFilter } from './core/http/error.filter';
+import { QueueModule } from './core/queue/queue.module';
+import { RedisModule } from './core/redis/redis.module';
+import { GatewayModule } from './modules/gateway/gateway.module';
+import { HealthController } from './modules/health/health.controller';
+import { MaintenanceModule } from './modules/maintenance/maintenance.module';
+import { NameServerModule } from './modules/nameserver/nameserver.module';
+import { NodesModule } from './modules/nodes/nodes.module';
+import { OctopodaV1Module } from './modules/octopoda-v1/octopoda-v1.module';
+import { SessionsModule } from './modules/sessions/sessions.module';
+import { WorkgroupModule } from './modules/workgroup/workgroup.module';
+
+/** Which halves of the brain this process runs: `api` (HTTP + tentacle gateway) and/or `worker` (queues). */
+export interface BrainRoles {
+  api: boolean;
+  worker: boolean;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: BrainConfig, roles: BrainRoles, logger?: Logger): DynamicModule {
+    const imports: NonNullable<ModuleMetadata['imports']> = [
+      CoreModule.forRoot(config),
+      LoggerModule.forRoot({
+        pinoHttp: {
+          logger,
+          // Request logs at debug: an octl poll loop would otherwise drown everything else.
+          customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'debug'),
+          redact: ['req.headers.password', 'req.headers.authorization'],
+        },
+      }),
+      DatabaseModule,
+      RedisModule,
+      QueueModule,
+      SessionsModule,
+      WorkgroupModule,
+      NodesModule,
+    ];
+    if (roles.api) imports.push(OctopodaV1Module, GatewayModule, NameServerModule);
+    if (roles.worker) imports.push(MaintenanceModule);
+    return {
+      module: AppModule,
+      imports,
+      controllers: roles.api ? [HealthController] : [],
+      providers: [
+        { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_FILTER, useClass: ErrorFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,103 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { CloseCode } from '@octopod/protocol';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { IncomingMessage } from 'node:http';
+import { BRAIN_VERSION } from '../../core/brain-version';
+import { BRAIN_CONFIG, BRAIN_INSTANCE_ID } from '../../core/config/config.tokens';
+import type { BrainConfig } from '../../core/config/brain-config';
+import { NodePresenceService } from '../nodes/node-presence.service';
+import { SessionRegistry } from '../sessions/session-registry';
+import { TentacleSession } from '../sessions/tentacle-session';
+import { buildHandlers } from './handlers/handler-map';
+
+const HELLO_TIMEOUT_MS = 10_000;
+export const GATEWAY_PATH = '/tentacle';
+
+/**
+ * The tentacle-facing WSS listener: TLS with a required client certificate from our CA, one session per
+ * connection, connection lifecycle only (message handling lives in ./handlers).
+ */
+@Injectable()
+export class GatewayServer implements OnApplicationShutdown {
+  private readonly logger = new Logger('gateway');
+  private server: Server | undefined;
+  private wss: WebSocketServer | undefined;
+
+  constructor(
+    @Inject(BRAIN_CONFIG) private readonly config: BrainConfig,
+    @Inject(BRAIN_INSTANCE_ID) private readonly instanceId: string,
+    private readonly registry: SessionRegistry,
+    private readonly presence: NodePresenceService,
+  ) {}
+
+  async listen(): Promise<AddressInfo> {
+    const { ssl, tentacleFace } = this.config;
+    this.server = createServer({
+      ca: readFileSync(ssl.caCert),
+      cert: readFileSync(ssl.serverCert),
+      key: readFileSync(ssl.serverKey),
+      requestCert: true,
+      rejectUnauthorized: true,
+      minVersion: 'TLSv1.3',
+    });
+    this.server.on('tlsClientError', (error, socket) => {
+      this.logger.warn({ remote: socket.remoteAddress, error: error.message }, 'TLS handshake refused');
+    });
+    this.wss = new WebSocketServer({ server: this.server, path: GATEWAY_PATH, maxPayload: tentacleFace.maxPayloadBytes });
+    this.wss.on('connection', (socket, request) => this.accept(socket, request));
+    await new Promise<void>((resolve, reject) => {
+      this.server?.once('error', reject);
+      this.server?.listen(tentacleFace.port, tentacleFace.ip, () => resolve());
+    });
+    return this.server.address() as AddressInfo;
+  }
+
+  private accept(socket: WebSocket, request: IncomingMessage): void {
+    const tls = request.socket as TLSSocket;
+    const certificateName = tls.getPeerCertificate()?.subject?.CN ?? '';
+    const remoteAddress = `${request.socket.remoteAddress ?? ''}:${request.socket.remotePort ?? ''}`;
+    const session = new TentacleSession(socket, String(certificateName), remoteAddress, `${this.instanceId}/${randomUUID()}`);
+    const context = {
+      session,
+      config: this.config,
+      brainVersion: BRAIN_VERSION,
+      presence: this.presence,
+      registry: this.registry,
+      logger: this.logger,
+    };
+    const peer = session.attach(buildHandlers(context), (error) =>
+      this.logger.warn({ node: session.name ?? certificateName, error: error.message }, 'bad message from tentacle'),
+    );
+    const helloTimer = setTimeout(() => {
+      if (!session.name) session.close(CloseCode.badMessage, `no hello within ${HELLO_TIMEOUT_MS} ms`);
+    }, HELLO_TIMEOUT_MS);
+    socket.on('message', (data, isBinary) => {
+      if (isBinary) {
+        session.close(CloseCode.badMessage, 'binary frames are not expected yet');
+        return;
+      }
+      void peer.receive(data.toString());
+    });
+    socket.on('error', (error) => this.logger.warn({ node: session.name, error: error.message }, 'socket error'));
+    socket.on('close', (code, reason) => {
+      clearTimeout(helloTimer);
+      peer.close(`socket closed (${code})`);
+      if (session.name && this.registry.remove(session)) {
+        void this.presence
+          .leave(session.name, session.holder, reason.toString() || `close ${code}`)
+          .catch((error: Error) => this.logger.error({ node: session.name, error: error.message }, 'could not record leave'));
+      }
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    for (const session of this.registry.all()) session.close(CloseCode.shuttingDown, 'brain shutting down');
+    this.wss?.close();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}

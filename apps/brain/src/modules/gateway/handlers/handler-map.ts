@@ -1,0 +1,37 @@
+import { CloseCode, type HandlerMap, type downstreamSchemas, type upstreamSchemas } from '@octopod/protocol';
+import type { GatewayContext } from '../gateway.context';
+import { errorHandler } from './error.handler';
+import { heartbeatHandler } from './heartbeat.handler';
+import { helloHandler } from './hello.handler';
+import { statusHandler } from './status.handler';
+
+type Up = typeof upstreamSchemas;
+type Down = typeof downstreamSchemas;
+
+/** Every upstream kind has exactly one handler: the mapped type makes a missing one a compile error. */
+export function buildHandlers(ctx: GatewayContext): HandlerMap<Up, Down> {
+  const handlers: HandlerMap<Up, Down> = {
+    hello: helloHandler(ctx),
+    heartbeat: heartbeatHandler(ctx),
+    status: statusHandler(ctx),
+    error: errorHandler(ctx),
+  };
+  return requireHello(ctx, handlers);
+}
+
+/** Nothing but `hello` is accepted before the node has said who it is. */
+function requireHello(ctx: GatewayContext, handlers: HandlerMap<Up, Down>): HandlerMap<Up, Down> {
+  const guarded = { ...handlers };
+  for (const kind of Object.keys(handlers) as Array<keyof Up>) {
+    if (kind === 'hello') continue;
+    const inner = handlers[kind] as (...args: unknown[]) => unknown;
+    guarded[kind] = ((...args: unknown[]) => {
+      if (!ctx.session.name) {
+        ctx.session.close(CloseCode.badMessage, 'hello must be the first message');
+        return undefined;
+      }
+      return inner(...args);
+    }) as never;
+  }
+  return guarded;
+}

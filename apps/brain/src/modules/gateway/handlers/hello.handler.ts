@@ -1,0 +1,36 @@
+import { CloseCode, PROTOCOL_VERSION, type Hello, type Envelope } from '@octopod/protocol';
+import type { GatewayContext } from '../gateway.context';
+
+function refuse(ctx: GatewayContext, envelope: Envelope, code: string, message: string, closeCode: number): void {
+  ctx.logger.warn({ code, remote: ctx.session.remoteAddress, certificate: ctx.session.certificateName }, message);
+  ctx.session.link.send('error', { code, message }, envelope.id);
+  ctx.session.close(closeCode, message);
+}
+
+/** First message of every connection: the node proves its name with its certificate. */
+export function helloHandler(ctx: GatewayContext) {
+  return async (hello: Hello, envelope: Envelope) => {
+    const { session } = ctx;
+    if (session.name) return refuse(ctx, envelope, 'already_greeted', 'hello sent twice on one connection', CloseCode.badMessage);
+    if (hello.protocol !== PROTOCOL_VERSION) {
+      const message = `tentacle speaks protocol ${hello.protocol}, brain speaks ${PROTOCOL_VERSION}`;
+      return refuse(ctx, envelope, 'version_mismatch', message, CloseCode.versionMismatch);
+    }
+    if (hello.name !== session.certificateName) {
+      const message = `certificate CN "${session.certificateName}" does not match hello name "${hello.name}"`;
+      return refuse(ctx, envelope, 'identity_mismatch', message, CloseCode.identityMismatch);
+    }
+    session.name = hello.name;
+    ctx.registry.add(session as typeof session & { name: string });
+    await ctx.presence.join(session, hello, session.holder);
+    return {
+      kind: 'welcome' as const,
+      body: {
+        brainName: ctx.config.name,
+        brainVersion: ctx.brainVersion,
+        brainTime: Date.now(),
+        heartbeatIntervalMs: Math.round(ctx.config.tentacleFace.heartbeatInterval * 1000),
+      },
+    };
+  };
+}

@@ -1,0 +1,19 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { AccessLevel } from '../../core/auth/access.decorator';
+
+export class HealthDto {
+  @ApiProperty({ example: 'ok' }) status!: 'ok';
+}
+
+@ApiTags('health')
+@Controller()
+export class HealthController {
+  @Get('healthz')
+  @AccessLevel('public')
+  @ApiOperation({ operationId: 'health', summary: 'Liveness of the API process' })
+  @ApiOkResponse({ type: HealthDto })
+  health(): HealthDto {
+    return { status: 'ok' };
+  }
+}

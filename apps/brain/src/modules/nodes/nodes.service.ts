@@ -1,0 +1,101 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { nodeStatusSchema, ProtocolError, type NodeStatus } from '@octopod/protocol';
+import type { Node } from '../../generated/prisma/client';
+import { ApiError } from '../../core/http/api-error';
+import { BRAIN_CONFIG } from '../../core/config/config.tokens';
+import type { BrainConfig } from '../../core/config/brain-config';
+import { SessionRegistry } from '../sessions/session-registry';
+import { HostStatusService } from '../host-status/host-status.service';
+import { NodesRepository } from './nodes.repository';
+import type { NodeStateName } from './node-state';
+
+/** The node name that means the brain's own host. */
+export const BRAIN_NODE = 'brain';
+const STATUS_TIMEOUT_MS = 5_000;
+
+export interface ResolvedTargets {
+  online: string[];
+  unhealthy: string[];
+  unknown: string[];
+}
+
+/** True for the target words that mean "every node in scope". */
+export function isWholeScope(target: string): boolean {
+  return target === '@' || target === '@ALL' || target === '@all' || target === 'ALL';
+}
+
+@Injectable()
+export class NodesService {
+  constructor(
+    private readonly nodes: NodesRepository,
+    private readonly sessions: SessionRegistry,
+    private readonly hostStatus: HostStatusService,
+    @Inject(BRAIN_CONFIG) private readonly config: BrainConfig,
+  ) {}
+
+  list(state?: NodeStateName): Promise<Node[]> {
+    return this.nodes.list(state);
+  }
+
+  listByNames(names: string[]): Promise<Node[]> {
+    return this.nodes.listByNames(names);
+  }
+
+  async get(name: string): Promise<Node> {
+    const node = await this.nodes.find(name);
+    if (!node) throw ApiError.notFound('node_not_found', `no node named "${name}"`);
+    return node;
+  }
+
+  /** A fresh status report from the node (or from the brain's host for `brain`). */
+  async status(name: string): Promise<NodeStatus> {
+    if (name === BRAIN_NODE) return this.hostStatus.status(this.config.name);
+    const node = await this.get(name);
+    const session = this.sessions.get(name);
+    if (node.state !== 'online' || !session) {
+      throw ApiError.conflict('node_not_online', `node "${name}" is ${node.state}, not online`);
+    }
+    try {
+      const reply = await session.request('status.get', {}, STATUS_TIMEOUT_MS);
+      const status = nodeStatusSchema.parse(reply.body);
+      await this.nodes.saveStatus(name, status, new Date());
+      return status;
+    } catch (error) {
+      if (error instanceof ProtocolError && error.code === 'timeout') {
+        throw new ApiError(504, 'node_timeout', `node "${name}" did not answer within ${STATUS_TIMEOUT_MS} ms`);
+      }
+      throw new ApiError(502, 'node_error', `node "${name}" could not report its status: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * Names, `@group` references and the whole-scope words, split by health. Only the root workgroup exists
+   * yet, so `@<group>` other than the whole scope is unknown.
+   */
+  async resolve(targets: string[]): Promise<ResolvedTargets> {
+    const wanted = targets.length === 0 ? ['@'] : targets;
+    const all = await this.nodes.list();
+    const byName = new Map(all.map((node) => [node.name, node]));
+    const names = new Set<string>();
+    const unknown = new Set<string>();
+    for (const target of wanted) {
+      if (isWholeScope(target)) all.forEach((node) => names.add(node.name));
+      else if (target.startsWith('@')) unknown.add(target);
+      else if (byName.has(target)) names.add(target);
+      else if (target) unknown.add(target);
+    }
+    const online: string[] = [];
+    const unhealthy: string[] = [];
+    for (const name of [...names].sort()) {
+      (byName.get(name)?.state === 'online' ? online : unhealthy).push(name);
+    }
+    return { online, unhealthy, unknown: [...unknown].sort() };
+  }
+
+  async prune(name: string): Promise<void> {
+    const node = await this.get(name);
+    if (!(await this.nodes.deleteIfOffline(name))) {
+      throw ApiError.conflict('node_not_offline', `node "${name}" is ${node.state}; only offline nodes can be pruned`);
+    }
+  }
+}

@@ -1,0 +1,98 @@
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { AccessLevel } from '../../core/auth/access.decorator';
+import { ApiError, V1Reply } from '../../core/http/api-error';
+import { BrainInfoService } from '../nodes/brain-info.service';
+import { isHealthy } from '../nodes/node-state';
+import { BRAIN_NODE, NodesService } from '../nodes/nodes.service';
+import { nilIfEmpty, parseTargetNodes, toV1NodeInfo, toV1Status, type V1NodeInfo, type V1Status } from './v1.mappers';
+import { V1ScopeService } from './v1-scope.service';
+
+const EMPTY = {};
+const OUT_OF_SCOPE_TEXT = 'ERROR: some nodes are invalid or out of scope.';
+
+/** Octopoda's node routes (reference spec §2.2), byte-compatible answers. */
+@ApiExcludeController()
+@AccessLevel('octopoda')
+@Controller('api/v1')
+export class NodesV1Controller {
+  constructor(
+    private readonly nodes: NodesService,
+    private readonly scope: V1ScopeService,
+    private readonly brain: BrainInfoService,
+  ) {}
+
+  @Get('node/info')
+  async nodeInfo(@Query('name') name?: string): Promise<V1NodeInfo> {
+    const [node] = name ? ((await this.scope.inScope([name])) ?? []) : [];
+    if (!node) throw new V1Reply(404, EMPTY);
+    return toV1NodeInfo(node);
+  }
+
+  @Get('nodes/info')
+  async nodesInfo(@Query('targetNodes') targetNodes?: string) {
+    const names = parseTargetNodes(targetNodes);
+    if (!names) throw new V1Reply(400, EMPTY);
+    const found = await this.scope.inScope(names);
+    if (!found) throw new V1Reply(400, EMPTY);
+    if ((await this.nodes.list()).length === 0) return EMPTY;
+    const now = Date.now();
+    const { name, version, addr } = this.brain.info;
+    return {
+      BrainName: name,
+      BrainVersion: version,
+      BrainAddr: addr.slice(0, addr.lastIndexOf(':')),
+      InfoList: names.map((n) => found.find((node) => node.name === n)).filter((n) => n !== undefined).map((n) => toV1NodeInfo(n, now)),
+    };
+  }
+
+  @Get('node/status')
+  async nodeStatus(@Query('name') name?: string): Promise<V1Status> {
+    if (!name) throw new V1Reply(404, EMPTY);
+    try {
+      return toV1Status(await this.nodes.status(name));
+    } catch (error) {
+      if (error instanceof ApiError) throw new V1Reply(404, EMPTY);
+      throw error;
+    }
+  }
+
+  /** Healthy targets only; a node that fails to answer is left out (Octopoda put an all-zero entry there). */
+  @Get('nodes/status')
+  async nodesStatus(@Query('targetNodes') targetNodes?: string): Promise<{ StatusList: V1Status[] | null }> {
+    const names = parseTargetNodes(targetNodes);
+    if (!names) throw new V1Reply(400, EMPTY);
+    const wanted = names.filter((n) => n !== BRAIN_NODE);
+    const found = await this.scope.inScope(wanted);
+    if (!found) throw new V1Reply(400, OUT_OF_SCOPE_TEXT, true);
+    const targets = [...found.filter(isHealthy).map((node) => node.name), ...(names.includes(BRAIN_NODE) ? [BRAIN_NODE] : [])];
+    const settled = await Promise.allSettled(targets.map((target) => this.nodes.status(target)));
+    const list = settled.flatMap((result) => (result.status === 'fulfilled' ? [toV1Status(result.value)] : []));
+    return { StatusList: nilIfEmpty(list) };
+  }
+
+  /** Removes the offline nodes among the targets (all nodes when the list is empty); others stay. */
+  @Get('node/prune')
+  async prune(@Query('targetNodes') targetNodes?: string): Promise<void> {
+    const names = parseTargetNodes(targetNodes);
+    if (!names) throw new V1Reply(400, EMPTY);
+    const found = names.length ? await this.scope.inScope(names) : await this.nodes.list();
+    if (!found) throw new V1Reply(400, EMPTY);
+    for (const node of found.filter((n) => n.state === 'offline')) {
+      // A node that came back between the read and the delete is simply kept.
+      await this.nodes.prune(node.name).catch(() => undefined);
+    }
+  }
+
+  @Post('nodes/parse')
+  @HttpCode(200)
+  async parse(@Body() body: unknown) {
+    if (!Array.isArray(body) || body.some((v) => typeof v !== 'string')) throw new V1Reply(400, EMPTY);
+    const resolved = await this.nodes.resolve((body as string[]).filter(Boolean));
+    return {
+      OutputNames: nilIfEmpty(resolved.online),
+      InvalidNames: nilIfEmpty(resolved.unknown),
+      UnhealthyNodes: nilIfEmpty(resolved.unhealthy),
+    };
+  }
+}

@@ -1,0 +1,63 @@
+import {
+  CloseCode,
+  Peer,
+  type DownstreamKind,
+  type Envelope,
+  type HandlerMap,
+  upstreamSchemas,
+  type downstreamSchemas,
+} from '@octopod/protocol';
+import type { z } from 'zod';
+import type { WebSocket } from 'ws';
+
+type Up = typeof upstreamSchemas;
+type Down = typeof downstreamSchemas;
+
+/** What the brain knows about one live tentacle connection. */
+export class TentacleSession {
+  /** Set once `hello` is accepted. */
+  name: string | undefined;
+  readonly connectedAt = Date.now();
+  lastHeartbeatAt = Date.now();
+  health: 'online' | 'unstable' = 'online';
+  delayMs: number | null = null;
+  offsetMs: number | null = null;
+  offsetErrorMs: number | null = null;
+  /** Heartbeats received since the last flush to the database. */
+  activityDirty = false;
+  private peer: Peer<Up, Down> | undefined;
+
+  constructor(
+    readonly socket: WebSocket,
+    /** CN of the verified client certificate: the identity the node must claim. */
+    readonly certificateName: string,
+    readonly remoteAddress: string,
+    /** `<instance id>/<connection id>`: who holds this node's connection, as recorded in the database. */
+    readonly holder: string,
+  ) {}
+
+  attach(handlers: HandlerMap<Up, Down>, onError: (error: Error) => void): Peer<Up, Down> {
+    this.peer = new Peer(this.socket, upstreamSchemas, handlers, { onError });
+    return this.peer;
+  }
+
+  get link(): Peer<Up, Down> {
+    if (!this.peer) throw new Error('session has no link yet');
+    return this.peer;
+  }
+
+  request<K extends DownstreamKind>(kind: K, body: z.input<Down[K]>, timeoutMs: number): Promise<Envelope> {
+    return this.link.request(kind, body, timeoutMs);
+  }
+
+  close(code: number = CloseCode.normal, reason = ''): void {
+    this.peer?.close(reason || `closed (${code})`);
+    this.socket.close(code, reason.slice(0, 120));
+  }
+
+  /** No closing handshake: for a peer that stopped answering. */
+  terminate(reason: string): void {
+    this.peer?.close(reason);
+    this.socket.terminate();
+  }
+}
