@@ -1,7 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiSchema, ApiTags } from '@nestjs/swagger';
 import { AccessLevel } from '../../core/auth/access.decorator';
 
+@ApiSchema({ name: 'Health' })
 export class HealthDto {
   @ApiProperty({ example: 'ok' }) status!: 'ok';
 }

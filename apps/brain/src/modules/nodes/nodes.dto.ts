@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import type { Node } from '../../generated/prisma/client';
 
 export class BrainInfo {
@@ -7,6 +7,7 @@ export class BrainInfo {
   @ApiProperty({ example: '127.0.0.1:12345', description: 'API address, ip:port' }) addr!: string;
 }
 
+@ApiSchema({ name: 'Node' })
 export class NodeDto {
   @ApiProperty({ example: 'pi-1' }) name!: string;
   @ApiProperty({ example: '0.1.0' }) version!: string;
@@ -26,6 +27,7 @@ export class NodeList {
   @ApiProperty({ type: [NodeDto] }) nodes!: NodeDto[];
 }
 
+@ApiSchema({ name: 'NodeStatus' })
 export class NodeStatusDto {
   @ApiProperty() name!: string;
   @ApiProperty({ description: 'CPU model' }) platform!: string;
@@ -50,6 +52,7 @@ export class ResolveNodesResult {
   @ApiProperty({ type: [String] }) unknown!: string[];
 }
 
+@ApiSchema({ name: 'ApiError' })
 export class ApiErrorDto {
   @ApiProperty() statusCode!: number;
   @ApiProperty({ example: 'node_not_found' }) code!: string;
