@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // `npm run -s octl -- <args>`: the built octl, pointed at the quick start's brain.
+/* eslint-disable @typescript-eslint/no-require-imports -- a plain CommonJS script that node runs as is */
 'use strict';
 const { spawnSync } = require('node:child_process');
 const { existsSync } = require('node:fs');
