@@ -1,0 +1,17 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import pino, { type Logger } from 'pino';
+import type { NameServerConfig } from './config';
+
+/** JSON lines to stdout, and to `<logger.path>/<namePrefix>.log` when a path is configured. */
+export function createLogger(options: NameServerConfig['logger']): Logger {
+  const { level } = options;
+  if (level === 'silent') return pino({ level });
+  const streams: pino.StreamEntry[] = [{ level, stream: pino.destination({ dest: 1, sync: true }) }];
+  if (options.path) {
+    mkdirSync(options.path, { recursive: true });
+    const file = join(options.path, `${options.namePrefix}.log`);
+    streams.push({ level, stream: pino.destination({ dest: file, sync: true }) });
+  }
+  return pino({ name: options.namePrefix, level }, pino.multistream(streams));
+}
