@@ -234,17 +234,19 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       octl: (args, opts = {}) => runOctl(octlConfig, args, dir, opts),
       startTentacle,
       waitForNode: async (name, accept, timeoutMs = 30_000) => {
-        let last: NodeView | undefined;
-        await waitFor(
-          async () => {
-            const res = await apiCall<NodeView>(`/api/v2/nodes/${encodeURIComponent(name)}`);
-            if (res.status !== 200) return false;
-            last = res.body;
-            return accept(res.body);
-          },
-          { timeoutMs, intervalMs: 200, what: `node ${name} (last seen: ${JSON.stringify(last ?? null)})` },
-        );
-        return last as NodeView;
+        let last: ApiResponse<NodeView> | undefined;
+        try {
+          await waitFor(
+            async () => {
+              last = await apiCall<NodeView>(`/api/v2/nodes/${encodeURIComponent(name)}`);
+              return last.status === 200 && accept(last.body);
+            },
+            { timeoutMs, intervalMs: 200, what: `node ${name}` },
+          );
+        } catch (error) {
+          throw new Error(`${(error as Error).message}; last answer: ${last?.status} ${JSON.stringify(last?.body)}`);
+        }
+        return (last as ApiResponse<NodeView>).body;
       },
       stop: cleanup,
     };

@@ -73,7 +73,12 @@ all_online() {
   node tools/quickstart/octl.js node get -o json 2>/dev/null | node -e '
     let text = "";
     process.stdin.on("data", (d) => (text += d)).on("end", () => {
-      const data = JSON.parse(text);
+      let data;
+      try {
+        data = JSON.parse(text);
+      } catch {
+        process.exit(1);
+      }
       const nodes = Array.isArray(data) ? data : (data.nodes ?? []);
       const online = new Set(nodes.filter((n) => n.state === "online").map((n) => n.name));
       process.exit(process.argv.slice(1).every((name) => online.has(name)) ? 0 : 1);
