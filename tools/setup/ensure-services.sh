@@ -5,7 +5,7 @@
 set -euo pipefail
 
 PG_HOST=127.0.0.1
-PG_PORT=5432
+PG_PORT=${OCTOPOD_PG_PORT:-5432} # override only to try this script against a scratch cluster
 REDIS_HOST=127.0.0.1
 REDIS_PORT=6379
 DATABASES=(octopod octopod_test test)
@@ -65,7 +65,7 @@ ensure_redis() {
 }
 
 # ---------- PostgreSQL ----------
-psql_admin() { psql -h "$PG_HOST" -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -qtAX "$@"; }
+psql_admin() { psql -w -h "$PG_HOST" -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -qtAX "$@"; }
 
 pg_accepting() {
   if command -v pg_isready >/dev/null; then
@@ -76,8 +76,8 @@ pg_accepting() {
 }
 
 pg_cluster() {
-  # First cluster listed by pg_lsclusters as "<version> <name>".
-  pg_lsclusters -h 2>/dev/null | awk 'NR==1 {print $1, $2}'
+  # "<version> <name>" of the cluster configured for our port.
+  pg_lsclusters -h 2>/dev/null | awk -v port="$PG_PORT" '$3 == port {print $1, $2; exit}'
 }
 
 # Trust for local TCP connections: this is a development/CI database reachable only from this machine.
@@ -98,7 +98,7 @@ start_postgres() {
     version=$(ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -1)
     [[ -n $version ]] || die "PostgreSQL is installed but /usr/lib/postgresql has no version"
     say "creating PostgreSQL cluster $version/main"
-    as_root pg_createcluster "$version" main >/dev/null
+    as_root pg_createcluster --port "$PG_PORT" "$version" main >/dev/null
     cluster="$version main"
   fi
   read -r version name <<<"$cluster"
