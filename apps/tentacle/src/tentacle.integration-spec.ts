@@ -74,7 +74,7 @@ describe('tentacle link against a fake brain', () => {
     expect(hello).toMatchObject({ name: 'pi-1', version: tentacleVersion(), protocol: 1, capabilities: ['status'] });
     expect(hello.facts.addr).toBe('127.0.0.1');
     expect(connection.certificateCn).toBe(hello.name);
-    const [ready] = await waitFor(() => logs.find('ready').length && logs.find('ready'), { what: 'ready log' });
+    const ready = await waitFor(() => logs.find('ready')[0], { what: 'ready log' });
     expect(ready).toMatchObject({ brain: 'brain-a', address: brain.address });
     expect(existsSync(join(dir, 'workspace'))).toBe(true);
     expect(existsSync(join(dir, 'FSTORE'))).toBe(true);
@@ -174,7 +174,7 @@ describe('tentacle link against a fake brain', () => {
     await brain.nextConnection();
     await new Promise((resolve) => tentacle.events.once('ready', resolve));
     brain.ackHeartbeats = false;
-    const [down] = await waitFor(() => logs.find('link down').length && logs.find('link down'), { what: 'link down' });
+    const down = await waitFor(() => logs.find('link down')[0], { what: 'link down' });
     expect(down.reason).toMatch(/no heartbeat ack/);
     brain.ackHeartbeats = true;
     await brain.nextConnection(1);

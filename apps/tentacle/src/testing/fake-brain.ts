@@ -100,7 +100,10 @@ export class FakeBrain {
     const { ca, cert, key } = this.options;
     this.server = createServer({ ca, cert, key, requestCert: true, rejectUnauthorized: true });
     this.wss = new WebSocketServer({ server: this.server, path: '/tentacle' });
-    this.wss.on('connection', (socket, request) => this.accept(socket, (request.socket as TLSSocket).getPeerCertificate().subject.CN));
+    this.wss.on('connection', (socket, request) => {
+      const cn = (request.socket as TLSSocket).getPeerCertificate().subject.CN;
+      this.accept(socket, Array.isArray(cn) ? cn.join(',') : (cn ?? ''));
+    });
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
   }
 
