@@ -80,7 +80,10 @@ if (options.check) {
     process.exit(0);
   }
   const detail = current === undefined ? 'it does not exist' : firstDifference(current, code);
-  fail(`${show(options.output)} is out of date with ${show(options.input)}; ${detail}\nRun \`${regenerate}\` and commit the result.`, 1);
+  fail(
+    `${show(options.output)} is out of date with ${show(options.input)}; ${detail}\nRun \`${regenerate}\` and commit the result.`,
+    1,
+  );
 }
 
 if (current === code) {

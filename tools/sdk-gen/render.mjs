@@ -58,7 +58,9 @@ function paren(type) {
 }
 
 function union(types) {
-  const unique = [...new Set(types.flatMap((t) => (needsParens(t) && !t.includes('&') ? splitUnion(t) : [t])))];
+  const unique = [
+    ...new Set(types.flatMap((t) => (needsParens(t) && !t.includes('&') ? splitUnion(t) : [t]))),
+  ];
   return unique.length === 0 ? 'never' : unique.join(' | ');
 }
 
@@ -98,8 +100,10 @@ class TypeWriter {
     this.names = new Map();
     for (const name of Object.keys(schemas)) {
       const id = toIdentifier(name, `components.schemas.${name}`);
-      if (RESERVED_TYPE_NAMES.has(id)) throw new SpecError(`components.schemas.${name}: name is reserved by the SDK`);
-      if ([...this.names.values()].includes(id)) throw new SpecError(`components.schemas: two schemas map to ${id}`);
+      if (RESERVED_TYPE_NAMES.has(id))
+        throw new SpecError(`components.schemas.${name}: name is reserved by the SDK`);
+      if ([...this.names.values()].includes(id))
+        throw new SpecError(`components.schemas: two schemas map to ${id}`);
       this.names.set(name, id);
     }
   }
@@ -108,7 +112,9 @@ class TypeWriter {
     if (typeof ref !== 'string' || !ref.startsWith(SCHEMA_REF_PREFIX)) {
       throw new SpecError(`${where}: unsupported $ref ${JSON.stringify(ref)} (only ${SCHEMA_REF_PREFIX}*)`);
     }
-    const name = decodeURIComponent(ref.slice(SCHEMA_REF_PREFIX.length)).replace(/~1/g, '/').replace(/~0/g, '~');
+    const name = decodeURIComponent(ref.slice(SCHEMA_REF_PREFIX.length))
+      .replace(/~1/g, '/')
+      .replace(/~0/g, '~');
     const id = this.names.get(name);
     if (!id) throw new SpecError(`${where}: $ref to missing schema ${name}`);
     return id;
@@ -153,7 +159,9 @@ class TypeWriter {
       case 'object':
         return this.inlineObject(schema, where);
       case undefined:
-        return schema.properties || schema.additionalProperties ? this.inlineObject(schema, where) : 'unknown';
+        return schema.properties || schema.additionalProperties
+          ? this.inlineObject(schema, where)
+          : 'unknown';
       default:
         throw new SpecError(`${where}: unsupported type ${JSON.stringify(schema.type)}`);
     }
@@ -194,8 +202,14 @@ class TypeWriter {
     const id = this.names.get(name);
     const where = `components.schemas.${name}`;
     const isPlainObject =
-      schema && (schema.type === 'object' || (schema.type === undefined && schema.properties)) &&
-      !schema.$ref && !schema.allOf && !schema.oneOf && !schema.anyOf && !schema.enum && schema.nullable !== true;
+      schema &&
+      (schema.type === 'object' || (schema.type === undefined && schema.properties)) &&
+      !schema.$ref &&
+      !schema.allOf &&
+      !schema.oneOf &&
+      !schema.anyOf &&
+      !schema.enum &&
+      schema.nullable !== true;
     const lines = jsDoc(schema ?? {}, '');
     if (!isPlainObject) return [...lines, `export type ${id} = ${this.typeOf(schema, where)};`];
     lines.push(`export interface ${id} {`);
@@ -216,7 +230,9 @@ function jsonSchemaOf(content, where) {
   if (json) return { kind: 'json', schema: content[json].schema };
   if (media.some((m) => m.startsWith('text/'))) return { kind: 'text' };
   if (media.length === 0) return { kind: 'none' };
-  throw new SpecError(`${where}: media types [${media.join(', ')}] not supported (only application/json, text/*)`);
+  throw new SpecError(
+    `${where}: media types [${media.join(', ')}] not supported (only application/json, text/*)`,
+  );
 }
 
 function returnType(op, types, where) {
@@ -225,7 +241,9 @@ function returnType(op, types, where) {
     const schema = response?.content?.['application/json']?.schema;
     if (schema) types.typeOf(schema, `${where}.responses.${status}`);
   }
-  const statuses = Object.keys(op.responses ?? {}).filter((s) => /^2\d\d$/.test(s)).sort(byCodePoint);
+  const statuses = Object.keys(op.responses ?? {})
+    .filter((s) => /^2\d\d$/.test(s))
+    .sort(byCodePoint);
   for (const status of statuses) {
     const response = op.responses[status];
     if (response?.$ref) throw new SpecError(`${where}.responses.${status}: response $ref not supported`);
@@ -244,10 +262,12 @@ function collectOperations(doc, types) {
       const op = item?.[method];
       if (!op) continue;
       const label = `${method.toUpperCase()} ${path}`;
-      if (typeof op.operationId !== 'string' || !op.operationId) throw new SpecError(`${label}: no operationId`);
+      if (typeof op.operationId !== 'string' || !op.operationId)
+        throw new SpecError(`${label}: no operationId`);
       const name = toIdentifier(op.operationId, label);
       if (RESERVED_MEMBER_NAMES.has(name)) throw new SpecError(`${label}: operationId ${name} is reserved`);
-      if (seen.has(name)) throw new SpecError(`${label}: operationId ${name} is also used by ${seen.get(name)}`);
+      if (seen.has(name))
+        throw new SpecError(`${label}: operationId ${name} is also used by ${seen.get(name)}`);
       seen.set(name, label);
       operations.push(describeOperation({ path, method, op, item, name, label }, types));
     }
@@ -263,7 +283,11 @@ function describeOperation({ path, method, op, item, name, label }, types) {
   const pathParams = templateNames.map((pname) => {
     const declared = params.find((p) => p.in === 'path' && p.name === pname);
     if (!declared) throw new SpecError(`${label}: path parameter {${pname}} is not declared`);
-    return { name: pname, arg: toIdentifier(pname, label), type: types.typeOf(declared.schema, `${where}.${pname}`) };
+    return {
+      name: pname,
+      arg: toIdentifier(pname, label),
+      type: types.typeOf(declared.schema, `${where}.${pname}`),
+    };
   });
   const clash = pathParams.find((p) => p.arg === 'body' || p.arg === 'query');
   if (clash) throw new SpecError(`${label}: path parameter {${clash.name}} clashes with an argument name`);
@@ -279,12 +303,16 @@ function describeOperation({ path, method, op, item, name, label }, types) {
     if (op.requestBody.$ref) throw new SpecError(`${label}: requestBody $ref not supported`);
     const content = jsonSchemaOf(op.requestBody.content, `${label} requestBody`);
     if (content.kind !== 'json') throw new SpecError(`${label}: request body must be application/json`);
-    body = { type: types.typeOf(content.schema, `${where}.requestBody`), optional: op.requestBody.required !== true };
+    body = {
+      type: types.typeOf(content.schema, `${where}.requestBody`),
+      optional: op.requestBody.required !== true,
+    };
     args.push({ code: `body${body.optional ? '?' : ''}: ${body.type}`, optional: body.optional });
   }
   if (query.length > 0) {
     const members = query.map(
-      (p) => `${propertyKey(p.name)}${p.required ? '' : '?'}: ${types.typeOf(p.schema, `${where}.query.${p.name}`)}`,
+      (p) =>
+        `${propertyKey(p.name)}${p.required ? '' : '?'}: ${types.typeOf(p.schema, `${where}.query.${p.name}`)}`,
     );
     const optional = !query.some((p) => p.required);
     args.push({ code: `query${optional ? '?' : ''}: { ${members.join('; ')} }`, optional });
@@ -293,10 +321,13 @@ function describeOperation({ path, method, op, item, name, label }, types) {
   args.sort((a, b) => Number(a.optional) - Number(b.optional));
   const pathCode = pathParams.length
     ? '`' +
-      path.replace(/`/g, '\\`').replace(/\$\{/g, '\\${').replace(/\{([^}]+)\}/g, (_m, pname) => {
-        const param = pathParams.find((p) => p.name === pname);
-        return `\${encodeURIComponent(String(${param.arg}))}`;
-      }) +
+      path
+        .replace(/`/g, '\\`')
+        .replace(/\$\{/g, '\\${')
+        .replace(/\{([^}]+)\}/g, (_m, pname) => {
+          const param = pathParams.find((p) => p.name === pname);
+          return `\${encodeURIComponent(String(${param.arg}))}`;
+        }) +
       '`'
     : stringLiteral(path);
   return {
@@ -316,7 +347,10 @@ function renderOperation(o) {
   const fields = [`method: '${o.method}'`, `path: ${o.pathCode}`];
   if (o.hasQuery) fields.push('query');
   if (o.hasBody) fields.push('body');
-  const doc = jsDoc({ summary: o.op.summary, description: o.op.description, deprecated: o.op.deprecated }, '  ');
+  const doc = jsDoc(
+    { summary: o.op.summary, description: o.op.description, deprecated: o.op.deprecated },
+    '  ',
+  );
   const routeLine = `\`${o.label}\``;
   const withRoute = doc.length === 0 ? [`  /** ${routeLine} */`] : addRoute(doc, routeLine);
   return [
@@ -376,7 +410,11 @@ export function renderApi(doc) {
   for (const name of Object.keys(schemas).sort(byCodePoint)) {
     out.push('', ...types.declaration(name, schemas[name]));
   }
-  out.push('', '/** One method per operation of the document, sorted by operationId. */', 'export class GeneratedApi {');
+  out.push(
+    '',
+    '/** One method per operation of the document, sorted by operationId. */',
+    'export class GeneratedApi {',
+  );
   out.push('  constructor(protected readonly transport: ApiTransport) {}');
   for (const o of operations) out.push('', ...renderOperation(o));
   out.push('}', '');

@@ -1,0 +1,88 @@
+import { readFile } from 'node:fs/promises';
+import { GeneratedApi } from './generated/api';
+import { OctopodApiError } from './errors';
+import { HttpsTransport, type HttpsTransportOptions } from './https-transport';
+import { resolveBrainAddress } from './name-server';
+
+/** The typed `/api/v2` client: every generated operation, over one keep-alive HTTPS connection pool. */
+export class OctopodClient extends GeneratedApi {
+  private readonly https: HttpsTransport;
+
+  constructor(options: HttpsTransportOptions) {
+    const transport = new HttpsTransport(options);
+    super(transport);
+    this.https = transport;
+  }
+
+  /** `"ip:port"` of the brain this client talks to. */
+  get address(): string {
+    return this.https.address;
+  }
+
+  /** Releases idle connections; the client must not be used afterwards. */
+  close(): void {
+    this.https.close();
+  }
+}
+
+/** The connection part of octl.yaml (Octopoda field names); paths are used as given. */
+export interface OctlConnectionConfig {
+  httpsNameServer?: { enable: boolean; host: string; port: number; httpPort?: number };
+  brain: { name: string; ip: string; port: number };
+  ssl: { caCert: string; clientCert?: string; clientKey?: string };
+  /** With the root workgroup (`root` empty or `/`), `password` is the brain's root password: sent as a bearer. */
+  workgroup?: { root?: string; password?: string };
+}
+
+export interface ClientOptions {
+  timeoutMs?: number;
+  nameServerTimeoutMs?: number;
+}
+
+async function readPem(field: string, path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new OctopodApiError(0, 'bad_config', `cannot read ${field} ${path} (${reason})`, { cause: error });
+  }
+}
+
+function bearerOf(config: OctlConnectionConfig): string | undefined {
+  const root = config.workgroup?.root ?? '';
+  const password = config.workgroup?.password ?? '';
+  return (root === '' || root === '/') && password ? password : undefined;
+}
+
+/** Finds the brain (through the name server when enabled), loads the TLS identity and returns a ready client. */
+export async function createClientFromConfig(
+  config: OctlConnectionConfig,
+  options: ClientOptions = {},
+): Promise<OctopodClient> {
+  const { clientCert, clientKey } = config.ssl;
+  if (Boolean(clientCert) !== Boolean(clientKey)) {
+    throw new OctopodApiError(0, 'bad_config', 'ssl.clientCert and ssl.clientKey must be given together');
+  }
+  const bearer = bearerOf(config);
+  if (!clientCert && !bearer) {
+    throw new OctopodApiError(
+      0,
+      'bad_config',
+      'no credentials: set ssl.clientCert/ssl.clientKey, or workgroup.password with the root workgroup',
+    );
+  }
+  const [ca, cert, key] = await Promise.all([
+    readPem('ssl.caCert', config.ssl.caCert),
+    clientCert ? readPem('ssl.clientCert', clientCert) : undefined,
+    clientKey ? readPem('ssl.clientKey', clientKey) : undefined,
+  ]);
+  const ns = config.httpsNameServer;
+  const address = ns?.enable
+    ? await resolveBrainAddress({
+        nameServer: { host: ns.host, httpPort: ns.httpPort ?? ns.port + 1 },
+        brainName: config.brain.name,
+        timeoutMs: options.nameServerTimeoutMs,
+      })
+    : `${config.brain.ip}:${config.brain.port}`;
+  return new OctopodClient({ address, ca, cert, key, bearer, timeoutMs: options.timeoutMs });
+}

@@ -1,0 +1,186 @@
+import { Agent, request as httpsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import type { ApiRequest, ApiTransport } from './generated/api';
+import { OctopodApiError, parseAddress } from './errors';
+
+export interface HttpsTransportOptions {
+  /** `"ip:port"` of the brain's octlFace. */
+  address: string;
+  /** PEM of the CA that signed the brain's certificate. */
+  ca: string | Buffer;
+  /** Client certificate and key (PEM) for mTLS; optional when `bearer` is given. */
+  cert?: string | Buffer;
+  key?: string | Buffer;
+  /** Sent as `Authorization: Bearer <secret>` (the brain's root password). */
+  bearer?: string;
+  /** TLS server name to verify; Octopoda's servers all carry `octopoda`. */
+  servername?: string;
+  /** Whole-request deadline. */
+  timeoutMs?: number;
+  /** What the server is, for error messages. */
+  serverLabel?: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+class RequestTimeout extends Error {}
+class StaleSocket extends Error {}
+
+function queryString(query: ApiRequest['query']): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {})) {
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item === undefined || item === null) continue;
+      params.append(key, typeof item === 'object' ? JSON.stringify(item) : String(item));
+    }
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+function isJson(response: IncomingMessage): boolean {
+  return /[/+]json\b/i.test(response.headers['content-type'] ?? '');
+}
+
+/** The brain's v2 error body is `{statusCode, code, message}`; anything else still becomes a readable error. */
+function errorFromResponse(response: IncomingMessage, text: string): OctopodApiError {
+  const status = response.statusCode ?? 0;
+  let code = `http_${status}`;
+  let message = text.trim().slice(0, 500) || `${status} ${response.statusMessage ?? ''}`.trim();
+  if (isJson(response)) {
+    try {
+      const body = JSON.parse(text) as { code?: unknown; message?: unknown };
+      if (typeof body.code === 'string' && body.code) code = body.code;
+      if (typeof body.message === 'string' && body.message) message = body.message;
+      else if (Array.isArray(body.message)) message = body.message.join('; ');
+    } catch {
+      // Keep the raw text as the message.
+    }
+  }
+  return new OctopodApiError(status, code, message);
+}
+
+/** JSON over HTTPS to the brain, on one keep-alive agent carrying the TLS identity. */
+export class HttpsTransport implements ApiTransport {
+  readonly address: string;
+  private readonly host: string;
+  private readonly port: number;
+  private readonly agent: Agent;
+  private readonly timeoutMs: number;
+  private readonly label: string;
+
+  constructor(private readonly options: HttpsTransportOptions) {
+    const { host, port } = parseAddress(options.address);
+    this.address = options.address;
+    this.host = host;
+    this.port = port;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.label = options.serverLabel ?? 'brain';
+    this.agent = new Agent({
+      keepAlive: true,
+      maxSockets: 16,
+      ca: options.ca,
+      cert: options.cert,
+      key: options.key,
+      servername: options.servername ?? 'octopoda',
+    });
+  }
+
+  async request<T>(request: ApiRequest): Promise<T> {
+    try {
+      return await this.send<T>(request);
+    } catch (error) {
+      // A keep-alive socket the server closed while idle fails at once; the request never reached the server.
+      if (error instanceof StaleSocket) return this.send<T>(request);
+      throw error;
+    }
+  }
+
+  /** Closes idle keep-alive sockets, so a CLI can exit promptly. */
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private send<T>(request: ApiRequest): Promise<T> {
+    const payload = request.body === undefined ? undefined : Buffer.from(JSON.stringify(request.body));
+    const headers: Record<string, string | number> = { accept: 'application/json' };
+    if (payload) {
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = payload.length;
+    }
+    if (this.options.bearer) headers.authorization = `Bearer ${this.options.bearer}`;
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      const settle = (fn: () => void): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        fn();
+      };
+      const req = httpsRequest(
+        {
+          host: this.host,
+          port: this.port,
+          method: request.method,
+          path: request.path + queryString(request.query),
+          headers,
+          agent: this.agent,
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('error', (error) => settle(() => reject(this.networkError(error))));
+          response.on('end', () =>
+            settle(() => this.finish<T>(response, Buffer.concat(chunks), resolve, reject)),
+          );
+        },
+      );
+      const timer = setTimeout(() => req.destroy(new RequestTimeout()), this.timeoutMs);
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        const stale = req.reusedSocket && error.code === 'ECONNRESET';
+        settle(() => reject(stale ? new StaleSocket() : this.networkError(error)));
+      });
+      req.end(payload);
+    });
+  }
+
+  private finish<T>(
+    response: IncomingMessage,
+    body: Buffer,
+    resolve: (value: T) => void,
+    reject: (error: unknown) => void,
+  ): void {
+    const status = response.statusCode ?? 0;
+    const text = body.toString('utf8');
+    if (status < 200 || status >= 300) return reject(errorFromResponse(response, text));
+    if (body.length === 0) return resolve(undefined as T);
+    if (!isJson(response)) return resolve(text as T);
+    try {
+      resolve(JSON.parse(text) as T);
+    } catch (error) {
+      reject(
+        new OctopodApiError(status, 'bad_response', `${this.label} at ${this.address} sent invalid JSON`, {
+          cause: error,
+        }),
+      );
+    }
+  }
+
+  private networkError(error: Error): OctopodApiError {
+    if (error instanceof RequestTimeout) {
+      return new OctopodApiError(
+        0,
+        'timeout',
+        `${this.label} at ${this.address} did not answer within ${this.timeoutMs} ms`,
+      );
+    }
+    return new OctopodApiError(
+      0,
+      'unreachable',
+      `cannot reach ${this.label} at ${this.address}: ${error.message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
