@@ -1,9 +1,15 @@
-import { freePorts, makeTempDir, makeTestPki, waitFor } from '@octopod/testing';
+import { makeTempDir, makeTestPki, waitFor } from '@octopod/testing';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNameServer, type RunningNameServer } from './server';
-import { postJson, readClientCert, send, type ClientCert } from './test-client.helper-spec';
+import type { RunningNameServer } from './server';
+import {
+  postJson,
+  readClientCert,
+  send,
+  startTestNameServer,
+  type ClientCert,
+} from './test-client.helper-spec';
 
 const keyPrefix = `ns-it-names-${randomUUID()}:`;
 const redis = new Redis({ host: '127.0.0.1', port: 6379, db: 2, lazyConnect: true });
@@ -19,16 +25,8 @@ const json = (body: string) => JSON.parse(body) as unknown;
 
 beforeAll(async () => {
   const pki = makeTestPki(temp.path);
-  const serverCert = pki.server('ns');
   tls = readClientCert(pki.caPath, pki.client('brain'));
-  const [servePort, httpPort] = await freePorts(2);
-  server = await startNameServer({
-    servePort,
-    httpPort,
-    ip: '127.0.0.1',
-    redis: { ip: '127.0.0.1', port: 6379, db: 2, keyPrefix },
-    ssl: { caCert: pki.caPath, serverCert: serverCert.certPath, serverKey: serverCert.keyPath },
-  });
+  server = await startTestNameServer(pki, keyPrefix);
   await redis.connect();
 });
 

@@ -1,7 +1,10 @@
 // Test-only helpers (the `-spec.ts` suffix keeps this file out of the build and out of test discovery).
+import { freePorts, type TestPki } from '@octopod/testing';
 import { readFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import type { NameServerConfigInput } from './config';
+import { startNameServer, type RunningNameServer } from './server';
 
 export interface ClientCert {
   ca: Buffer;
@@ -68,4 +71,22 @@ export function postJson(port: number, path: string, body: unknown, tls?: Client
     { method: 'POST', path, body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } },
     tls,
   );
+}
+
+/** An in-process name server on free loopback ports, keys under `keyPrefix` in Redis db 2. */
+export async function startTestNameServer(
+  pki: TestPki,
+  keyPrefix: string,
+  extra: Partial<NameServerConfigInput> = {},
+): Promise<RunningNameServer> {
+  const [servePort, httpPort] = await freePorts(2);
+  const cert = pki.server('ns');
+  return startNameServer({
+    servePort,
+    httpPort,
+    ip: '127.0.0.1',
+    redis: { ip: '127.0.0.1', port: 6379, db: 2, keyPrefix },
+    ssl: { caCert: pki.caPath, serverCert: cert.certPath, serverKey: cert.keyPath },
+    ...extra,
+  });
 }

@@ -1,10 +1,10 @@
-import { freePort, freePorts, makeTempDir, makeTestPki, type TestPki } from '@octopod/testing';
+import { freePort, makeTempDir, makeTestPki, type TestPki } from '@octopod/testing';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNameServer, type RunningNameServer } from './server';
-import { readClientCert, send, type ClientCert } from './test-client.helper-spec';
+import type { RunningNameServer } from './server';
+import { readClientCert, send, startTestNameServer, type ClientCert } from './test-client.helper-spec';
 
 const temp = makeTempDir('ns-tls-static-');
 const keyPrefix = `ns-it-tls-${randomUUID()}:`;
@@ -14,11 +14,6 @@ let pki: TestPki;
 let server: RunningNameServer;
 let tls: ClientCert;
 
-function sslOf(testPki: TestPki) {
-  const cert = testPki.server('ns');
-  return { caCert: testPki.caPath, serverCert: cert.certPath, serverKey: cert.keyPath };
-}
-
 beforeAll(async () => {
   pki = makeTestPki(join(temp.path, 'pki'));
   tls = readClientCert(pki.caPath, pki.client('octl'));
@@ -27,15 +22,7 @@ beforeAll(async () => {
   writeFileSync(join(releaseDir, 'nested', 'notes.txt'), 'hello notes');
   writeFileSync(join(releaseDir, 'big.bin'), bigFile);
   writeFileSync(join(temp.path, 'www', 'secret.txt'), 'top secret');
-  const [servePort, httpPort] = await freePorts(2);
-  server = await startNameServer({
-    servePort,
-    httpPort,
-    ip: '127.0.0.1',
-    redis: { ip: '127.0.0.1', port: 6379, db: 2, keyPrefix },
-    ssl: sslOf(pki),
-    staticDir: [{ url: '/release', dir: releaseDir }],
-  });
+  server = await startTestNameServer(pki, keyPrefix, { staticDir: [{ url: '/release', dir: releaseDir }] });
 });
 
 afterAll(async () => {
@@ -131,14 +118,8 @@ describe('Redis down', () => {
   let downServer: RunningNameServer;
 
   beforeAll(async () => {
-    const [servePort, httpPort, deadRedisPort] = [...(await freePorts(2)), await freePort()];
-    downServer = await startNameServer({
-      servePort,
-      httpPort,
-      ip: '127.0.0.1',
-      redis: { ip: '127.0.0.1', port: deadRedisPort, keyPrefix },
-      ssl: sslOf(pki),
-    });
+    const deadRedisPort = await freePort();
+    downServer = await startTestNameServer(pki, keyPrefix, { redis: { port: deadRedisPort, keyPrefix } });
   });
 
   afterAll(async () => {
