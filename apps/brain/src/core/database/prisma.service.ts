@@ -10,7 +10,9 @@ import { splitDatabaseUrl } from './database-url';
 export class PrismaService extends PrismaClient implements OnModuleDestroy {
   constructor(@Inject(BRAIN_CONFIG) config: BrainConfig) {
     const { connectionString, schema } = splitDatabaseUrl(config.database.url);
-    super({ adapter: new PrismaPg({ connectionString, max: 10 }, { schema }) });
+    // search_path too, so raw SQL (batched updates) finds the same tables as generated queries.
+    const pool = { connectionString, max: 10, options: `-c search_path="${schema}"` };
+    super({ adapter: new PrismaPg(pool, { schema }) });
   }
 
   async onModuleDestroy(): Promise<void> {

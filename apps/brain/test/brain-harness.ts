@@ -1,0 +1,127 @@
+import 'reflect-metadata';
+import { FakeTentacle, freePorts, makeTempDir, makeTestPki, type TestPki } from '@octopod/testing';
+import { request } from 'node:https';
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import pino from 'pino';
+import { startBrain, type RunningBrain } from '../src/bootstrap';
+import { parseBrainConfig, type BrainConfig } from '../src/core/config/brain-config';
+import { splitDatabaseUrl } from '../src/core/database/database-url';
+
+/** Tests may read the environment; the brain itself reads only its config. */
+const BASE_DATABASE_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export const ROOT_PASSWORD = 'root-secret';
+
+export interface TestBrain {
+  brain: RunningBrain;
+  config: BrainConfig;
+  pki: TestPki;
+  gatewayUrl: string;
+  /** HTTPS request to the brain's API. `cert` names a client certificate made with pki.client (default: admin). */
+  api(path: string, options?: ApiOptions): Promise<ApiResponse>;
+  tentacle(name: string, options?: { cert?: string | null; heartbeats?: boolean }): FakeTentacle;
+  stop(): Promise<void>;
+}
+
+export interface ApiOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+  cert?: string | null;
+}
+
+export interface ApiResponse {
+  status: number;
+  text: string;
+  json: () => unknown;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** A brain in this process on free ports, with its own CA, Postgres schema and Redis key prefix. */
+export async function startTestBrain(tentacleFace: Partial<BrainConfig['tentacleFace']> = {}): Promise<TestBrain> {
+  const dir = makeTempDir('octopod-brain-');
+  const pki = makeTestPki(dir.path);
+  const server = pki.server('brain');
+  pki.client('admin');
+  const [apiPort, gatewayPort] = await freePorts(2);
+  const suffix = randomBytes(4).toString('hex');
+  const schema = `it_${suffix}`;
+  const url = new URL(BASE_DATABASE_URL);
+  url.searchParams.set('schema', schema);
+  const config = parseBrainConfig({
+    name: 'brain',
+    octlFace: { ip: '127.0.0.1', port: apiPort },
+    tentacleFace: { ip: '127.0.0.1', port: gatewayPort, heartbeatInterval: 0.1, activeTimeout: 0.5, recordTimeout: 1.5, ...tentacleFace },
+    database: { url: url.toString() },
+    redis: { url: REDIS_URL, keyPrefix: `it-${suffix}:` },
+    ssl: { caCert: pki.caPath, serverCert: server.certPath, serverKey: server.keyPath },
+    workgroup: { rootPassword: ROOT_PASSWORD },
+    logger: { level: 'warn' },
+  });
+  const brain = await startBrain(config, { api: true, worker: true }, pino({ level: process.env.OCTOPOD_TEST_LOG ?? 'warn' }));
+  const ca = readFileSync(pki.caPath);
+  const gatewayUrl = `wss://127.0.0.1:${gatewayPort}/tentacle`;
+  const tentacles: FakeTentacle[] = [];
+
+  const api = (path: string, options: ApiOptions = {}) =>
+    new Promise<ApiResponse>((resolve, reject) => {
+      const certName = options.cert === undefined ? 'admin' : options.cert;
+      const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: apiPort,
+          path,
+          method: options.method ?? 'GET',
+          ca,
+          servername: 'octopoda',
+          cert: certName ? readFileSync(`${dir.path}/${certName}.pem`) : undefined,
+          key: certName ? readFileSync(`${dir.path}/${certName}.key`) : undefined,
+          headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...options.headers },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString();
+            resolve({ status: res.statusCode ?? 0, text, json: () => JSON.parse(text), headers: res.headers });
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+
+  return {
+    brain,
+    config,
+    pki,
+    gatewayUrl,
+    api,
+    tentacle(name, options = {}) {
+      const certName = options.cert === undefined ? name : options.cert;
+      const tentacle = new FakeTentacle({
+        url: gatewayUrl,
+        caPath: pki.caPath,
+        certPath: certName ? `${dir.path}/${certName}.pem` : undefined,
+        keyPath: certName ? `${dir.path}/${certName}.key` : undefined,
+        name,
+        heartbeats: options.heartbeats,
+      });
+      tentacles.push(tentacle);
+      return tentacle;
+    },
+    async stop() {
+      await Promise.all(tentacles.map((t) => t.close().catch(() => undefined)));
+      await brain.close();
+      const client = new Client({ connectionString: splitDatabaseUrl(config.database.url).connectionString });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await client.end();
+      dir.remove();
+    },
+  };
+}

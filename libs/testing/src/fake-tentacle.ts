@@ -1,0 +1,137 @@
+import {
+  ClockEstimator,
+  clockSample,
+  downstreamSchemas,
+  Peer,
+  PROTOCOL_VERSION,
+  type HandlerMap,
+  type NodeStatus,
+  type upstreamSchemas,
+  type Welcome,
+} from '@octopod/protocol';
+import { readFileSync } from 'node:fs';
+import { WebSocket, type ClientOptions } from 'ws';
+
+type Up = typeof upstreamSchemas;
+type Down = typeof downstreamSchemas;
+
+export interface FakeTentacleOptions {
+  /** wss URL of the brain gateway, e.g. wss://127.0.0.1:3457/tentacle */
+  url: string;
+  caPath: string;
+  /** Client certificate files; omit both to connect without a certificate. */
+  certPath?: string;
+  keyPath?: string;
+  /** The name claimed in hello (may differ from the certificate's CN on purpose). */
+  name: string;
+  addr?: string;
+  /** Send heartbeats automatically at the brain's interval (default true). */
+  heartbeats?: boolean;
+}
+
+/**
+ * A scriptable tentacle over a real mTLS WebSocket, for brain tests: says hello, heartbeats on request or
+ * automatically, answers status.get, and records what the brain sent.
+ */
+export class FakeTentacle {
+  readonly socket: WebSocket;
+  readonly peer: Peer<Down, Up>;
+  readonly received: string[] = [];
+  readonly clock = new ClockEstimator();
+  welcome: Welcome | undefined;
+  closed: { code: number; reason: string } | undefined;
+  private seq = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly closedPromise: Promise<{ code: number; reason: string }>;
+  readonly opened: Promise<void>;
+
+  constructor(private readonly options: FakeTentacleOptions) {
+    const tls: ClientOptions & { servername: string } = {
+      ca: readFileSync(options.caPath),
+      cert: options.certPath ? readFileSync(options.certPath) : undefined,
+      key: options.keyPath ? readFileSync(options.keyPath) : undefined,
+      servername: 'octopoda',
+    };
+    this.socket = new WebSocket(options.url, tls);
+    const handlers: HandlerMap<Down, Up> = {
+      welcome: () => undefined,
+      'heartbeat.ack': (ack) => void this.clock.add(clockSample(ack.t1, ack.t2, ack.t3, Date.now())),
+      'status.get': () => ({ kind: 'status', body: this.status() }),
+      error: () => undefined,
+    };
+    this.peer = new Peer(this.socket, downstreamSchemas, handlers);
+    this.socket.on('message', (data) => {
+      this.received.push(data.toString());
+      void this.peer.receive(data.toString());
+    });
+    this.opened = new Promise((resolve, reject) => {
+      this.socket.once('open', () => resolve());
+      this.socket.once('error', reject);
+    });
+    this.closedPromise = new Promise((resolve) =>
+      this.socket.once('close', (code, reason) => {
+        clearInterval(this.timer);
+        this.peer.close('closed');
+        this.closed = { code, reason: reason.toString() };
+        resolve(this.closed);
+      }),
+    );
+    this.socket.on('error', () => undefined);
+  }
+
+  /** Opens, says hello and resolves with the welcome (rejects with the brain's error). */
+  async join(): Promise<Welcome> {
+    await this.opened;
+    const reply = await this.peer.request('hello', {
+      name: this.options.name,
+      version: 'fake-1.0',
+      protocol: PROTOCOL_VERSION,
+      capabilities: ['status'],
+      facts: { hostname: this.options.name, platform: 'linux', arch: 'x64', cpuCores: 1, addr: this.options.addr ?? '10.9.9.9' },
+    });
+    this.welcome = reply.body as Welcome;
+    if (this.options.heartbeats !== false) {
+      this.timer = setInterval(() => this.heartbeat(), this.welcome.heartbeatIntervalMs);
+      this.timer.unref();
+      this.heartbeat();
+    }
+    return this.welcome;
+  }
+
+  heartbeat(): void {
+    const estimate = this.clock.estimate();
+    try {
+      this.peer.send('heartbeat', {
+        seq: this.seq++,
+        t1: Date.now(),
+        delayMs: estimate?.delayMs ?? null,
+        offsetMs: estimate?.offsetMs ?? null,
+        offsetErrorMs: estimate?.offsetErrorMs ?? null,
+      });
+    } catch {
+      // closed: the close promise tells
+    }
+  }
+
+  /** Stops heartbeating but keeps the connection (a hung agent). */
+  silence(): void {
+    clearInterval(this.timer);
+  }
+
+  status(): NodeStatus {
+    return {
+      name: this.options.name, platform: 'fake cpu', cpuCores: 1, localTime: new Date().toISOString(),
+      cpuLoadShort: 1, cpuLoadLong: 2, memUsed: 1, memTotal: 2, diskUsed: 3, diskTotal: 4,
+    };
+  }
+
+  whenClosed(): Promise<{ code: number; reason: string }> {
+    return this.closedPromise;
+  }
+
+  close(): Promise<{ code: number; reason: string }> {
+    clearInterval(this.timer);
+    if (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING) this.socket.close(1000);
+    return this.closedPromise;
+  }
+}
