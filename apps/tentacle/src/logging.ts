@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import type { TentacleConfig } from './config';
@@ -21,7 +22,7 @@ export function createLogger(options: TentacleConfig['logger'], base: Record<str
     streams.push({ level: options.level as pino.Level, stream: file });
   }
   const logger = pino(
-    { level: options.level, base, timestamp: pino.stdTimeFunctions.isoTime },
+    { level: options.level, base: { pid: process.pid, hostname: hostname(), ...base } },
     pino.multistream(streams),
   );
   return {
