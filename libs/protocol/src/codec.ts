@@ -7,6 +7,8 @@ export class ProtocolError extends Error {
   constructor(
     readonly code: 'bad_json' | 'bad_envelope' | 'unknown_kind' | 'bad_body' | 'version' | 'timeout' | 'closed' | 'remote',
     message: string,
+    /** Id of the offending envelope, when the envelope itself was readable (so the reply can carry `re`). */
+    readonly envelopeId?: string,
   ) {
     super(message);
     this.name = 'ProtocolError';
@@ -32,11 +34,11 @@ export function decode<M extends SchemaMap>(text: string, schemas: M): Envelope<
   const { v, kind } = envelope.data;
   if (v !== PROTOCOL_VERSION) throw new ProtocolError('version', `protocol version ${v} is not ${PROTOCOL_VERSION}`);
   const schema = Object.hasOwn(schemas, kind) ? schemas[kind] : undefined;
-  if (!schema) throw new ProtocolError('unknown_kind', `unknown message kind "${kind}"`);
+  if (!schema) throw new ProtocolError('unknown_kind', `unknown message kind "${kind}"`, envelope.data.id);
   const body = schema.safeParse(envelope.data.body);
   if (!body.success) {
     const issue = body.error.issues[0];
-    throw new ProtocolError('bad_body', `bad ${kind}: ${issue?.path.join('.') || 'body'}: ${issue?.message}`);
+    throw new ProtocolError('bad_body', `bad ${kind}: ${issue?.path.join('.') || 'body'}: ${issue?.message}`, envelope.data.id);
   }
   return { ...envelope.data, kind: kind as Extract<keyof M, string>, body: body.data };
 }

@@ -53,7 +53,7 @@ describe('Peer', () => {
   it('answers a malformed frame with an error', async () => {
     const { tentacle, toBrain } = pair();
     await tentacle.receive('{"v":1,"id":"x","kind":"nope","ts":0,"body":{}}');
-    expect(JSON.parse(toBrain[0] as string)).toMatchObject({ kind: 'error', body: { code: 'unknown_kind' } });
+    expect(JSON.parse(toBrain[0] as string)).toMatchObject({ kind: 'error', re: 'x', body: { code: 'unknown_kind' } });
   });
 
   it('times out a request with no reply', async () => {

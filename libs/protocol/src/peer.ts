@@ -147,7 +147,8 @@ export class Peer<In extends SchemaMap, Out extends SchemaMap> {
     if (envelope?.kind === 'error' || !this.isOpen()) return;
     const code = error instanceof ProtocolError ? error.code : 'handler_failed';
     try {
-      this.socket.send(encode('error', { code, message: error.message.slice(0, 4096) }, envelope?.id));
+      const re = envelope?.id ?? (error instanceof ProtocolError ? error.envelopeId : undefined);
+      this.socket.send(encode('error', { code, message: error.message.slice(0, 4096) }, re));
     } catch {
       // The socket is going away; the owner sees the close.
     }
