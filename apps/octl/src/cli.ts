@@ -1,0 +1,118 @@
+import { createClientFromConfig, OctopodApiError, type OctopodClient } from '@octopod/sdk';
+import { Command, CommanderError } from 'commander';
+import { existsSync, readFileSync } from 'node:fs';
+import { registerNodeCommands } from './commands/node/node.commands';
+import { registerPkiCommands } from './commands/pki/pki.commands';
+import { findConfigFile, parseConfig, type OctlConfig } from './config';
+import type { CliContext } from './context';
+import { OctlError } from './errors';
+import { createOutput, selectFormat, type OutputFormat } from './output/output';
+import { OCTL_VERSION } from './version';
+
+export interface CliIo {
+  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stderr: { write(text: string): unknown };
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  home: string;
+  now?: () => number;
+}
+
+interface GlobalOptions {
+  config?: string;
+  output?: string;
+}
+
+/** Octopoda spells `--state-filter` as `-sf`, which commander cannot declare; rewrite it before parsing. */
+export function normalizeArgv(argv: readonly string[]): string[] {
+  const end = argv.indexOf('--');
+  return argv.map((arg, i) => {
+    if (end !== -1 && i > end) return arg;
+    if (arg === '-sf') return '--state-filter';
+    return arg.startsWith('-sf=') ? `--state-filter=${arg.slice(4)}` : arg;
+  });
+}
+
+function loadConfig(io: CliIo, flag: string | undefined): OctlConfig {
+  const path = findConfigFile({ flag, env: io.env, cwd: io.cwd, home: io.home, exists: existsSync });
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new OctlError(
+      `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+  return parseConfig(text, path);
+}
+
+function buildProgram(io: CliIo, ctx: CliContext): Command {
+  const program = new Command('octl')
+    .description('Octopod command line: the nodes of a fleet and its certificates')
+    .option(
+      '-c, --config <file>',
+      'octl.yaml (else $OCTL_CONFIG, ./octl.yaml, ~/.config/octopod/octl.yaml, /etc/octopoda/octl/octl.yaml)',
+    )
+    .option('-o, --output <format>', 'table, json or yaml (default: table on a terminal, json otherwise)')
+    .version(OCTL_VERSION, '-v, --version', 'print the version')
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureHelp({ showGlobalOptions: true })
+    .configureOutput({
+      writeOut: (text) => void io.stdout.write(text),
+      writeErr: (text) => void io.stderr.write(text),
+      outputError: () => undefined, // reported once, in our format, by runOctl
+    });
+  // Settings above are inherited by subcommands created from here on.
+  registerNodeCommands(program, ctx);
+  registerPkiCommands(program, ctx);
+  program.hook('preAction', () => void ctx.output()); // a bad -o fails before anything is done
+  return program;
+}
+
+function report(error: unknown, io: CliIo): number {
+  const say = (message: string): void => void io.stderr.write(`octl: ${message}\n`);
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
+    // Commander already printed the help to stderr (e.g. `octl node` without a verb).
+    if (error.code === 'commander.help') return 2;
+    say(`${error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')} (see --help)`);
+    return 2;
+  }
+  if (error instanceof OctlError) {
+    say(error.message);
+    return error.exitCode;
+  }
+  if (error instanceof OctopodApiError) {
+    say(error.status > 0 ? `${error.message} (${error.code})` : error.message);
+    return 1;
+  }
+  say(error instanceof Error ? error.message : String(error));
+  return 1;
+}
+
+/** Runs one octl invocation in-process; resolves with the exit status. */
+export async function runOctl(argv: readonly string[], io: CliIo): Promise<number> {
+  let client: Promise<OctopodClient> | undefined;
+  let format: OutputFormat | undefined;
+  let program: Command | undefined;
+  const globals = (): GlobalOptions => program?.opts<GlobalOptions>() ?? {};
+  const ctx: CliContext = {
+    client: () => (client ??= createClientFromConfig(loadConfig(io, globals().config))),
+    output: () =>
+      createOutput(
+        (format ??= selectFormat(globals().output, io.stdout.isTTY === true)),
+        (t) => void io.stdout.write(t),
+      ),
+    now: io.now ?? Date.now,
+  };
+  try {
+    program = buildProgram(io, ctx);
+    await program.parseAsync(normalizeArgv(argv), { from: 'user' });
+    return 0;
+  } catch (error) {
+    return report(error, io);
+  } finally {
+    await client?.then((c) => c.close()).catch(() => undefined);
+  }
+}

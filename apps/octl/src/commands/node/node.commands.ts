@@ -1,0 +1,12 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../../context';
+import { registerNodeGet } from './get.command';
+import { registerNodePrune } from './prune.command';
+import { registerNodeStatus } from './status.command';
+
+export function registerNodeCommands(program: Command, ctx: CliContext): void {
+  const node = program.command('node').description('nodes known to the brain');
+  registerNodeGet(node, ctx);
+  registerNodeStatus(node, ctx);
+  registerNodePrune(node, ctx);
+}
