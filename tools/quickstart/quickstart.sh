@@ -40,6 +40,7 @@ start_service() {
   fi
   app=$(app_of "$service")
   [[ -f apps/$app/dist/main.js ]] || die "apps/$app/dist/main.js is missing: the build did not produce it"
+  echo "--- quickstart: starting $service at $(date -u +%FT%TZ)" >>"$LOGS/$service.log"
   # setsid: its own session and process group, so it survives this shell and `stop` can end its children too.
   setsid nohup node "apps/$app/dist/main.js" -c "$CONFIG/$service.yaml" >>"$LOGS/$service.log" 2>&1 </dev/null &
   echo $! >"$PIDS/$service.pid"
@@ -110,7 +111,7 @@ start() {
   done
 
   echo
-  node tools/quickstart/octl.js node get || true
+  node tools/quickstart/octl.js node get -o table || true
   cat <<EOF
 
 Octopod is running: name server :3455/:3456, brain API https://127.0.0.1:12345 (docs at /api/docs), 3 tentacles.
@@ -142,9 +143,12 @@ stop_service() {
 }
 
 stop() {
-  [[ -d $PIDS ]] || { say "nothing to stop"; return; }
-  local i
-  for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do stop_service "${SERVICES[i]}"; done
+  local i any=0
+  for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do
+    [[ -f $PIDS/${SERVICES[i]}.pid ]] && any=1
+    stop_service "${SERVICES[i]}"
+  done
+  ((any)) || say "nothing was running"
 }
 
 status() {
