@@ -1,4 +1,4 @@
-import { createClientFromConfig, OctopodApiError, type OctopodClient } from '@octopod/sdk';
+import { createClientFromConfig, type OctopodClient } from '@octopod/sdk';
 import { Command, CommanderError } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { registerNodeCommands } from './commands/node/node.commands';
@@ -82,10 +82,6 @@ function report(error: unknown, io: CliIo): number {
   if (error instanceof OctlError) {
     say(error.message);
     return error.exitCode;
-  }
-  if (error instanceof OctopodApiError) {
-    say(error.status > 0 ? `${error.message} (${error.code})` : error.message);
-    return 1;
   }
   say(error instanceof Error ? error.message : String(error));
   return 1;

@@ -1,0 +1,317 @@
+import { OctopodApiError } from '@octopod/sdk';
+import { makeTempDir, makeTestPki, type TestPki } from '@octopod/testing';
+import { readFileSync, writeFileSync } from 'node:fs';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server as HttpServer,
+  type ServerResponse,
+} from 'node:http';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { TLSSocket } from 'node:tls';
+import { stringify } from 'yaml';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runOctl } from './cli';
+import { NOW, sampleFleet, type FakeBrain } from './commands/node/fake-brain.helper-spec';
+
+const ROOT_PASSWORD = 'root-secret';
+
+let tmp: ReturnType<typeof makeTempDir>;
+let pki: TestPki;
+let brainFiles: { certPath: string; keyPath: string };
+let octlFiles: { certPath: string; keyPath: string };
+const closers: (() => Promise<void>)[] = [];
+
+beforeAll(() => {
+  tmp = makeTempDir('octopod-octl-');
+  pki = makeTestPki(tmp.path);
+  brainFiles = pki.server('brain');
+  octlFiles = pki.client('admin', 'octl');
+});
+afterAll(() => tmp.remove());
+afterEach(async () => {
+  while (closers.length) await closers.pop()!();
+});
+
+function listen(server: Server | HttpServer): Promise<number> {
+  closers.push(
+    () =>
+      new Promise((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  );
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
+  );
+}
+
+function send(res: ServerResponse, status: number, body?: unknown): void {
+  if (body === undefined) return void res.writeHead(status).end();
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+/** Routes the contract's /api/v2 node endpoints to a FakeBrain; client certificate OR the root password. */
+async function serveBrain(fleet: FakeBrain): Promise<{ port: number; requests: string[] }> {
+  const requests: string[] = [];
+  const handle = async (req: IncomingMessage, body: string): Promise<[number, unknown?]> => {
+    const url = new URL(req.url ?? '/', 'https://brain');
+    const status = /^\/api\/v2\/nodes\/([^/]+)\/status$/.exec(url.pathname);
+    const one = /^\/api\/v2\/nodes\/([^/]+)$/.exec(url.pathname);
+    if (req.method === 'GET' && url.pathname === '/api/v2/nodes') {
+      return [200, await fleet.listNodes({ state: (url.searchParams.get('state') ?? undefined) as never })];
+    }
+    if (req.method === 'POST' && url.pathname === '/api/v2/nodes/resolve')
+      return [200, await fleet.resolveNodes(JSON.parse(body))];
+    if (req.method === 'GET' && status)
+      return [200, await fleet.getNodeStatus(decodeURIComponent(status[1]))];
+    if (req.method === 'DELETE' && one) return [204, await fleet.pruneNode(decodeURIComponent(one[1]))];
+    return [404, { statusCode: 404, code: 'not_found', message: `no route ${req.method} ${url.pathname}` }];
+  };
+  const server = createServer({
+    ca: readFileSync(pki.caPath),
+    cert: readFileSync(brainFiles.certPath),
+    key: readFileSync(brainFiles.keyPath),
+    requestCert: true,
+    rejectUnauthorized: false,
+  });
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      requests.push(`${req.method} ${req.url}`);
+      const certified = (req.socket as TLSSocket).authorized;
+      if (!certified && req.headers.authorization !== `Bearer ${ROOT_PASSWORD}`) {
+        return send(res, 401, {
+          statusCode: 401,
+          code: 'unauthorized',
+          message: 'client certificate or root password required',
+        });
+      }
+      handle(req, Buffer.concat(chunks).toString('utf8')).then(
+        ([code, body]) => send(res, code, body),
+        (error: unknown) =>
+          error instanceof OctopodApiError
+            ? send(res, error.status, { statusCode: error.status, code: error.code, message: error.message })
+            : send(res, 500, { statusCode: 500, code: 'internal', message: String(error) }),
+      );
+    });
+  });
+  return { port: await listen(server), requests };
+}
+
+async function serveNameServer(entries: Record<string, string>): Promise<number> {
+  const server = createHttpServer((req, res) => {
+    const name = new URL(req.url ?? '/', 'http://ns').searchParams.get('name') ?? '';
+    if (entries[name])
+      send(res, 200, {
+        msg: 'OK',
+        entry: { key: name, type: 'addr', value: entries[name], description: '', ttl: 0 },
+      });
+    else send(res, 400, { msg: 'redis: nil' });
+  });
+  return listen(server);
+}
+
+function writeConfig(name: string, config: object): string {
+  const path = join(tmp.path, name);
+  writeFileSync(path, stringify(config));
+  return path;
+}
+
+function directConfig(port: number, extra: object = {}): object {
+  return {
+    brain: { name: 'brain', ip: '127.0.0.1', port },
+    ssl: { caCert: pki.caPath, clientCert: octlFiles.certPath, clientKey: octlFiles.keyPath },
+    ...extra,
+  };
+}
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function octl(
+  argv: string[],
+  options: { env?: Record<string, string>; tty?: boolean } = {},
+): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runOctl(argv, {
+    stdout: { write: (t: string) => (stdout += t), isTTY: options.tty ?? false },
+    stderr: { write: (t: string) => (stderr += t) },
+    env: options.env ?? {},
+    cwd: tmp.path,
+    home: join(tmp.path, 'home'),
+    now: () => NOW,
+  });
+  return { code, stdout, stderr };
+}
+
+describe('octl against a fake brain over HTTPS', () => {
+  let fleet: FakeBrain;
+  let brain: { port: number; requests: string[] };
+  let config: string;
+
+  beforeEach(async () => {
+    fleet = sampleFleet();
+    brain = await serveBrain(fleet);
+    config = writeConfig(`octl-${brain.port}.yaml`, directConfig(brain.port));
+  });
+
+  it('finds the brain through the name server and prints NodesInfoText JSON when stdout is not a terminal', async () => {
+    const nsPort = await serveNameServer({ 'lab.octlFace.request': `127.0.0.1:${brain.port}` });
+    const viaNs = writeConfig(
+      'octl-ns.yaml',
+      directConfig(1, {
+        httpsNameServer: { enable: true, host: '127.0.0.1', port: nsPort - 1 },
+        brain: { name: 'lab', ip: '192.0.2.1', port: 1 },
+      }),
+    );
+    const run = await octl(['--config', viaNs, 'node', 'get']);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    const text = JSON.parse(run.stdout);
+    expect(Object.keys(text)).toEqual(['brain', 'nodes', 'total', 'online', 'offline']);
+    expect(text.brain.name).toBe('brain');
+    expect(text.nodes[0]).toEqual({
+      name: 'pi-1',
+      version: '0.1.0',
+      addr: '10.0.0.4:41000',
+      state: 'online',
+      delay: '3ms',
+      online_time: '2m42.48s',
+    });
+    expect([text.total, text.online, text.offline]).toEqual([4, 2, 1]);
+  });
+
+  it('accepts Octopoda -sf, global flags after the verb, and renders tables and YAML', async () => {
+    const table = await octl(['node', 'get', '-sf', 'OFF', '-c', config, '-o', 'table']);
+    expect(table.code).toBe(0);
+    expect(table.stdout.split('\n').slice(0, 2)).toEqual([
+      'NAME  STATE    DELAY  VERSION  ADDR            SINCE',
+      'pi-4  offline  -      0.1.0    10.0.0.4:41000  1m0s',
+    ]);
+    expect(table.stdout).toContain('1 nodes: 0 online, 1 offline');
+    const yaml = await octl(['-o', 'yaml', '--config', config, 'node', 'get', 'pi-1']);
+    expect(yaml.stdout).toMatch(/^brain:\n {2}name: brain\n/);
+    expect(yaml.stdout).toContain('nodes:\n  - name: pi-1\n');
+    expect((await octl(['-c', config, 'node', 'get'], { tty: true })).stdout).toMatch(/^NAME +STATE/);
+  });
+
+  it('shows status of healthy nodes and of the brain itself', async () => {
+    const run = await octl(['-c', config, 'node', 'status', 'brain', '@lab']);
+    expect(run.code).toBe(0);
+    const text = JSON.parse(run.stdout);
+    expect(text.nodes.map((n: { name: string }) => n.name)).toEqual(['brain', 'pi-2']);
+    expect(text.nodes[1]).toMatchObject({
+      cpu_average1: ' 12.3%',
+      memory_usage: ' 25.0%: (1.00GB / 4.00GB)',
+      local_time: '2024-06-18 20:00:01',
+    });
+    expect(text.average_cpuload).toBe('  3.0%');
+  });
+
+  it('names unknown and unhealthy targets on one stderr line and exits 1', async () => {
+    const unknown = await octl(['-c', config, 'node', 'status', 'ghost', '@nope']);
+    expect(unknown).toEqual({ code: 1, stdout: '', stderr: 'octl: unknown nodes or groups: ghost, @nope\n' });
+    const unhealthy = await octl(['-c', config, 'node', 'status', 'pi-3']);
+    expect(unhealthy.code).toBe(1);
+    expect(unhealthy.stderr).toMatch(/^octl: not healthy: pi-3 .*\n$/);
+  });
+
+  it('prunes offline nodes, reports refusals and exits 1 when any', async () => {
+    const run = await octl(['-c', config, 'node', 'prune', 'pi-1', 'pi-4']);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout)).toEqual({
+      pruned: ['pi-4'],
+      refused: [{ name: 'pi-1', reason: 'node is online' }],
+      skipped: [],
+      unknown: [],
+    });
+    expect(run.stderr).toBe('octl: not pruned: pi-1 (node is online)\n');
+    expect(brain.requests).toContain('DELETE /api/v2/nodes/pi-4');
+    expect(fleet.nodes.map((n) => n.name)).toEqual(['pi-2', 'pi-1', 'pi-3']);
+    expect((await octl(['-c', config, 'node', 'prune', 'ALL'])).code).toBe(0);
+  });
+
+  it('authenticates with the root password when there is no client certificate', async () => {
+    const bearer = (password: string) =>
+      writeConfig(`bearer-${password}.yaml`, {
+        brain: { ip: '127.0.0.1', port: brain.port },
+        ssl: { caCert: pki.caPath },
+        workgroup: { root: '', password },
+      });
+    expect((await octl(['-c', bearer(ROOT_PASSWORD), 'node', 'get'])).code).toBe(0);
+    const wrong = await octl(['-c', bearer('nope'), 'node', 'get']);
+    expect(wrong).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'octl: client certificate or root password required\n',
+    });
+  });
+
+  it('treats bad flags and arguments as usage errors (exit 2) without contacting the brain', async () => {
+    expect(await octl(['-c', config, '-o', 'xml', 'node', 'get'])).toMatchObject({
+      code: 2,
+      stderr: 'octl: unknown output format "xml" (use one of: table, json, yaml)\n',
+    });
+    expect(await octl(['-c', config, 'node', 'prune'])).toMatchObject({
+      code: 2,
+      stderr: "octl: missing required argument 'targets' (see --help)\n",
+    });
+    expect((await octl(['node', 'gte'])).stderr).toBe(
+      "octl: unknown command 'gte' (Did you mean get?) (see --help)\n",
+    );
+    expect(brain.requests).toEqual([]);
+    expect(await octl(['--version'])).toEqual({ code: 0, stdout: '0.1.0\n', stderr: '' });
+    const help = await octl(['node', 'get', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--state-filter <state>');
+    expect(help.stdout).toContain('-o, --output <format>');
+  });
+});
+
+describe('octl errors before and at the connection', () => {
+  it('explains a missing or bad config, found through $OCTL_CONFIG', async () => {
+    const missing = await octl(['node', 'get'], { env: { OCTL_CONFIG: join(tmp.path, 'absent.yaml') } });
+    expect(missing).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `octl: config file ${join(tmp.path, 'absent.yaml')} (from $OCTL_CONFIG) does not exist\n`,
+    });
+    const bad = writeConfig('bad.yaml', { brain: { port: 'x' } });
+    const invalid = await octl(['node', 'get'], { env: { OCTL_CONFIG: bad } });
+    expect(invalid.stderr).toBe(
+      `octl: bad config ${bad}: brain.port: expected number, received string; ssl: is required\n`,
+    );
+  });
+
+  it('names the brain address when nothing listens there', async () => {
+    const port = (await serveBrain(sampleFleet())).port;
+    await closers.pop()!();
+    const config = writeConfig('down.yaml', directConfig(port));
+    const run = await octl(['-c', config, 'node', 'get']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      new RegExp(`^octl: cannot reach brain at 127\\.0\\.0\\.1:${port}: .*ECONNREFUSED.*\\n$`),
+    );
+  });
+
+  it('says when the name server has no entry for the brain', async () => {
+    const nsPort = await serveNameServer({});
+    const config = writeConfig(
+      'ns-empty.yaml',
+      directConfig(1, { httpsNameServer: { enable: true, host: '127.0.0.1', port: 3455, httpPort: nsPort } }),
+    );
+    const run = await octl(['-c', config, 'node', 'get']);
+    expect(run).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `octl: name server at 127.0.0.1:${nsPort} has no entry brain.octlFace.request (is brain "brain" running and registered?)\n`,
+    });
+  });
+});
