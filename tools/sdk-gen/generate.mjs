@@ -54,7 +54,7 @@ const options = parseArgs(process.argv.slice(2));
 if (!existsSync(options.input)) {
   const hint =
     options.input === DEFAULT_INPUT
-      ? ' (the brain writes it; until then pass a document explicitly, e.g. libs/sdk/openapi.fixture.json)'
+      ? ' (build the brain and run `node apps/brain/dist/tools/openapi.js`, or pass a document path)'
       : '';
   fail(`OpenAPI document not found: ${show(options.input)}${hint}`);
 }
