@@ -43,6 +43,8 @@ export interface TentacleOptions {
   /** Name server address the tentacle dials (default: the stack's bind address). */
   nameServerHost?: string;
   env?: Record<string, string>;
+  /** CN of the client certificate to present (default: the node's own name). */
+  certName?: string;
 }
 
 export interface TentacleHandle {
@@ -183,7 +185,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     });
 
     const startTentacle = async (name: string, opts: TentacleOptions = {}): Promise<TentacleHandle> => {
-      const cert = pki.client(name);
+      const cert = pki.client(opts.certName ?? name);
       const home = join(dir, 'tentacles', name);
       const configPath = writeYaml(join(dir, `${name}.yaml`), {
         name,
