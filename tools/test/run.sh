@@ -52,7 +52,9 @@ if ! ENSURE_DEPS_NO_BUILD=1 bash tools/setup/ensure-deps.sh || ! bash tools/setu
 fi
 
 # ---------- static ----------
-check "eslint" npx eslint .
+# Nx's module-boundary lint rule is silently skipped without a cached project graph (a fresh clone): make one.
+lint() { npx nx show projects >/dev/null && npx eslint .; }
+check "eslint" lint
 check "build" npx tsc -b tsconfig.build.json
 for spec in apps/*/tsconfig.spec.json libs/*/tsconfig.spec.json e2e/tsconfig.json; do
   [[ -f $spec ]] || continue
