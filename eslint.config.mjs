@@ -31,10 +31,26 @@ export default [
             // octl talks to the brain only through the SDK: no raw HTTP, no wire protocol.
             {
               sourceTag: 'scope:octl',
-              notDependOnLibsWithTags: ['scope:protocol'],
-              bannedExternalImports: [...serverOnly, 'http', 'https', 'node:http', 'node:https', 'ws', 'undici'],
+              onlyDependOnLibsWithTags: ['scope:sdk', 'scope:pki', 'type:testing'],
+              bannedExternalImports: [...serverOnly, 'ws', 'undici', 'axios'],
             },
           ],
+        },
+      ],
+    },
+  },
+  {
+    // octl reaches the brain only through @octopod/sdk: no HTTP or sockets of its own (tests may run fake servers).
+    files: ['apps/octl/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*-spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['http', 'https', 'node:http', 'node:https', 'net', 'node:net', 'tls', 'node:tls'].map((name) => ({
+            name,
+            message: 'octl talks to the brain only through @octopod/sdk',
+          })),
         },
       ],
     },

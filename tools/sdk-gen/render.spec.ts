@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- the cases below mutate an untyped OpenAPI JSON document */
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM script without type declarations

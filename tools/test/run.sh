@@ -62,7 +62,8 @@ for spec in apps/*/tsconfig.spec.json libs/*/tsconfig.spec.json e2e/tsconfig.jso
 done
 # Drift checks of committed generated artefacts; each runs only once its script exists.
 [[ -f tools/sdk-gen/generate.mjs ]] && check "sdk drift" node tools/sdk-gen/generate.mjs --check
-[[ -f apps/brain/dist/tools/openapi-check.js ]] && check "openapi drift" node apps/brain/dist/tools/openapi-check.js
+check "openapi drift" node apps/brain/dist/tools/openapi.js --check
+check "prisma client drift" bash tools/test/prisma-drift.sh
 
 # ---------- vitest tiers ----------
 # Prints "<passed> <failed>" from a vitest JSON report. A suite that failed without a failed test (e.g. it did not

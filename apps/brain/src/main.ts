@@ -22,8 +22,10 @@ function parseCommandLine(argv: string[]): { config?: string; roles: BrainRoles 
       help: { type: 'boolean', short: 'h' },
     },
   });
-  if (values.help) (console.log(USAGE), process.exit(0));
-  if (values.version) (console.log(BRAIN_VERSION), process.exit(0));
+  if (values.help || values.version) {
+    console.log(values.help ? USAGE : BRAIN_VERSION);
+    process.exit(0);
+  }
   const role = values.role ?? 'all';
   if (!['all', 'api', 'worker'].includes(role)) throw new ConfigError([`--role must be all, api or worker (got "${role}")`]);
   return { config: values.config, roles: { api: role !== 'worker', worker: role !== 'api' } };
@@ -43,7 +45,10 @@ async function main(): Promise<void> {
       setTimeout(() => process.exit(1), 10_000).unref();
       void brain.close().then(
         () => logger.flush(() => process.exit(0)),
-        (error: Error) => (logger.error({ error: error.message }, 'shutdown failed'), process.exit(1)),
+        (error: Error) => {
+          logger.error({ error: error.message }, 'shutdown failed');
+          process.exit(1);
+        },
       );
     };
     process.on('SIGTERM', () => stop('SIGTERM'));

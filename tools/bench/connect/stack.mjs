@@ -1,0 +1,121 @@
+// Starts a real brain process for benchmarks: own temp dir, CA, Postgres database and Redis key prefix.
+// Shared by the benchmark scripts under tools/bench/.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { randomBytes } from 'node:crypto';
+
+const repo = resolve(import.meta.dirname, '../../..');
+const require = createRequire(import.meta.url);
+const pki = require(join(repo, 'libs/pki/dist/index.js'));
+const yaml = require('yaml');
+
+const PG = process.env.BENCH_DATABASE_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const server = createServer().once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => ok(port));
+    });
+  });
+}
+
+function psql(sql) {
+  execFileSync('psql', [PG, '-v', 'ON_ERROR_STOP=1', '-qc', sql], { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+/** CPU seconds (user + system) and RSS in MB of a process, from /proc. */
+export function processFigures(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  const clk = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  return { cpuSeconds: ticks / clk, rssMb: rssKb / 1024 };
+}
+
+/** Average CPU % of a process over `seconds`, and its RSS at the end. */
+export async function measureAtRest(pid, seconds) {
+  const before = processFigures(pid);
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const after = processFigures(pid);
+  return { cpuPercent: ((after.cpuSeconds - before.cpuSeconds) / seconds) * 100, rssMb: after.rssMb };
+}
+
+export async function startBenchBrain({ logLevel = 'warn', tentacleFace = {} } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'octopod-bench-'));
+  const ca = pki.createCa({ commonName: 'Octopod Bench CA' });
+  pki.writeCertifiedKey(dir, 'ca', ca);
+  const server = pki.writeCertifiedKey(dir, 'brain', pki.issueServerCert(ca, { commonName: 'brain' }));
+  const admin = pki.writeCertifiedKey(dir, 'admin', pki.issueClientCert(ca, { commonName: 'admin' }));
+  const suffix = randomBytes(4).toString('hex');
+  const database = `octopod_bench_${suffix}`;
+  psql(`CREATE DATABASE ${database}`);
+  const dbUrl = new URL(PG);
+  dbUrl.pathname = `/${database}`;
+  const [apiPort, gatewayPort] = [await freePort(), await freePort()];
+  const config = {
+    name: 'brain',
+    httpsNameServer: { enable: false },
+    tentacleFace: { ip: '127.0.0.1', port: gatewayPort, ...tentacleFace },
+    octlFace: { ip: '127.0.0.1', port: apiPort },
+    database: { url: dbUrl.toString() },
+    redis: { url: REDIS_URL, keyPrefix: `bench-${suffix}:` },
+    ssl: { caCert: join(dir, 'ca.pem'), serverCert: server.certPath, serverKey: server.keyPath },
+    workgroup: { rootPassword: `bench-${suffix}` },
+    logger: { level: logLevel },
+  };
+  const configPath = join(dir, 'brain.yaml');
+  writeFileSync(configPath, yaml.stringify(config));
+  const child = spawn(process.execPath, [join(repo, 'apps/brain/dist/main.js'), '-c', configPath], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise((ok, fail) => {
+    let buffer = '';
+    child.stdout.on('data', (chunk) => {
+      buffer += chunk;
+      if (buffer.includes('"msg":"ready"')) ok();
+    });
+    child.once('exit', (code) => fail(new Error(`brain exited (${code}) before it was ready`)));
+  });
+  child.stdout.resume();
+
+  const tls = { ca: readFileSync(join(dir, 'ca.pem')), cert: readFileSync(admin.certPath), key: readFileSync(admin.keyPath) };
+  const api = (path) =>
+    new Promise((ok, fail) => {
+      const req = request({ host: '127.0.0.1', port: apiPort, path, servername: 'octopoda', ...tls }, (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => ok(JSON.parse(body)));
+      });
+      req.on('error', fail);
+      req.end();
+    });
+
+  return {
+    pid: child.pid,
+    ca,
+    gateway: { host: '127.0.0.1', port: gatewayPort },
+    api,
+    async onlineCount() {
+      const list = await api('/api/v2/nodes?state=online');
+      return list.nodes.length;
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((ok) => child.once('exit', ok));
+      try {
+        psql(`DROP DATABASE IF EXISTS ${database}`);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
