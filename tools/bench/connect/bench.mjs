@@ -24,11 +24,14 @@ const { startSwarm } = require(resolve(import.meta.dirname, '../../../apps/tenta
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const rows = [];
 for (const count of counts) {
+  console.error(`N=${count}: starting brain ...`);
   const brain = await startBenchBrain();
+  console.error(`N=${count}: brain ready (pid ${brain.pid}); starting ${count} simulated tentacles ...`);
   const idle = await measureAtRest(brain.pid, 3);
   const started = Date.now();
   const swarm = startSwarm({ count, ca: brain.ca, brain: brain.gateway, certCacheDir: values['cert-cache'] });
   const ready = await swarm.ready;
+  console.error(`N=${count}: all welcomed in ${Math.round(ready.elapsedMs)} ms; waiting for the API to list them online ...`);
   // The swarm times from its first dial; certificate set-up before that is not the brain's cost.
   const setupMs = Date.now() - started - ready.elapsedMs;
   let online = 0;
@@ -36,7 +39,8 @@ for (const count of counts) {
     if (Date.now() - started > 300_000) throw new Error(`only ${online}/${count} online after 300 s`);
     await sleep(100);
   }
-  const allOnlineMs = Date.now() - started - setupMs;
+  const allOnlineMs = Math.round(Date.now() - started - setupMs);
+  console.error(`N=${count}: all online after ${allOnlineMs} ms; measuring the brain at rest for ${restSeconds} s ...`);
   await sleep(3_000); // let the join burst settle before measuring rest
   const rest = await measureAtRest(brain.pid, restSeconds);
   const stats = swarm.stats();

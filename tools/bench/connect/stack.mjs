@@ -49,7 +49,7 @@ export async function measureAtRest(pid, seconds) {
   return { cpuPercent: ((after.cpuSeconds - before.cpuSeconds) / seconds) * 100, rssMb: after.rssMb };
 }
 
-export async function startBenchBrain({ logLevel = 'warn', tentacleFace = {} } = {}) {
+export async function startBenchBrain({ logLevel = 'info', tentacleFace = {} } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'octopod-bench-'));
   const ca = pki.createCa({ commonName: 'Octopod Bench CA' });
   pki.writeCertifiedKey(dir, 'ca', ca);
