@@ -69,7 +69,7 @@ brain_health() {
     https://127.0.0.1:12345/healthz
 }
 
-# Exit 0 when every quick-start tentacle is online according to `octl node get -o json`.
+# Exit 0 when every quick-start tentacle is online, with a measured delay, according to `octl node get -o json`.
 all_online() {
   node tools/quickstart/octl.js node get -o json 2>/dev/null | node -e '
     let text = "";
@@ -81,7 +81,7 @@ all_online() {
         process.exit(1);
       }
       const nodes = Array.isArray(data) ? data : (data.nodes ?? []);
-      const online = new Set(nodes.filter((n) => n.state === "online").map((n) => n.name));
+      const online = new Set(nodes.filter((n) => n.state === "online" && n.delay !== "-").map((n) => n.name));
       process.exit(process.argv.slice(1).every((name) => online.has(name)) ? 0 : 1);
     });
   ' "${TENTACLES[@]}"
