@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from './config';
+import { ConfigError } from '@octopod/config';
+import { parseConfig } from './config';
 
 const ssl = { caCert: 'ca.pem', serverCert: 'ns.pem', serverKey: 'ns.key' };
 

@@ -1,28 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { numeric, parseConfig as parseDocument, readYamlDocument, type EnvOverrides } from '@octopod/config';
 import { z } from 'zod';
 
-/** A bad or unreadable configuration; `issues` holds one readable line per bad field. */
-export class ConfigError extends Error {
-  readonly code = 'config_invalid';
-
-  constructor(readonly issues: string[]) {
-    super(`invalid nameserver configuration:\n${issues.map((issue) => `  - ${issue}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
-
-// Env values arrive as strings; numbers are coerced only when they look like one.
-function numeric(value: unknown): unknown {
-  return typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))
-    ? Number(value)
-    : value;
-}
+const APP = 'nameserver';
 
 /** Port 0 lets the OS choose (used by tests running the server in-process). */
 const PORT_MESSAGE = 'must be a port number (0-65535)';
-const port = z.preprocess(
-  numeric,
+const port = numeric(
   z.number({ error: PORT_MESSAGE }).int(PORT_MESSAGE).min(0, PORT_MESSAGE).max(65535, PORT_MESSAGE),
 );
 const filePath = z.string({ error: 'is required' }).min(1, 'must not be empty');
@@ -41,7 +24,7 @@ const redisSchema = z
     ip: z.string().min(1).default('127.0.0.1'),
     port: port.default(6379),
     password: text,
-    db: z.preprocess(numeric, z.number().int().min(0)).default(2),
+    db: numeric(z.number().int().min(0)).default(2),
     /** Prepended to `NameEntry:`; isolates deployments sharing a Redis database (and tests). */
     keyPrefix: text,
   })
@@ -89,7 +72,7 @@ export type NameServerConfig = z.output<typeof configSchema>;
 export type NameServerConfigInput = z.input<typeof configSchema>;
 
 /** Env vars that override a config field (after the file is read). */
-const ENV_OVERRIDES: Record<string, string[]> = {
+const ENV_OVERRIDES: EnvOverrides = {
   NAMESERVER_SERVE_PORT: ['servePort'],
   NAMESERVER_HTTP_PORT: ['httpPort'],
   NAMESERVER_IP: ['ip'],
@@ -107,61 +90,14 @@ const ENV_OVERRIDES: Record<string, string[]> = {
 export const CONFIG_ENV_VAR = 'NAMESERVER_CONFIG';
 export const ENV_VARS = [CONFIG_ENV_VAR, ...Object.keys(ENV_OVERRIDES)];
 
-function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
-  const result: Record<string, unknown> = structuredClone(raw);
-  for (const [variable, fieldPath] of Object.entries(ENV_OVERRIDES)) {
-    const value = env[variable];
-    if (value === undefined) continue;
-    let target = result;
-    for (const key of fieldPath.slice(0, -1)) {
-      const next = target[key];
-      target = target[key] = next && typeof next === 'object' && !Array.isArray(next) ? { ...next } : {};
-    }
-    target[fieldPath[fieldPath.length - 1]] = value;
-  }
-  return result;
-}
-
-function formatIssues(error: z.ZodError, env: NodeJS.ProcessEnv): string[] {
-  return error.issues.map((issue) => {
-    const field = issue.path.length ? issue.path.map(String).join('.') : '(root)';
-    // zod 4 does not keep the input on issues, so a missing value is recognised by its message.
-    const missing = issue.code === 'invalid_type' && issue.message.endsWith('received undefined');
-    const message = missing ? 'is required' : issue.message;
-    const variable = Object.entries(ENV_OVERRIDES).find(
-      ([name, fieldPath]) => env[name] !== undefined && fieldPath.join('.') === field,
-    )?.[0];
-    return `${field}: ${message}${variable ? ` (from ${variable})` : ''}`;
-  });
-}
-
 /** Validates a parsed YAML document (plus env overrides) into a config. Pure: no file or process access. */
 export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): NameServerConfig {
-  if (raw !== null && raw !== undefined && (typeof raw !== 'object' || Array.isArray(raw))) {
-    throw new ConfigError(['(root): the config file must be a YAML mapping']);
-  }
-  const parsed = configSchema.safeParse(applyEnv((raw ?? {}) as Record<string, unknown>, env));
-  if (!parsed.success) throw new ConfigError(formatIssues(parsed.error, env));
-  return parsed.data;
+  return parseDocument(configSchema, raw, { app: APP, overrides: ENV_OVERRIDES, env });
 }
 
 /** Reads the YAML file (`-c`, else `NAMESERVER_CONFIG`, else none) and validates it with the env overrides. */
 export function loadConfig(configPath: string | undefined, env: NodeJS.ProcessEnv): NameServerConfig {
   const file = configPath ?? env[CONFIG_ENV_VAR];
-  if (!file) return parseConfig({}, env);
-  let source: string;
-  try {
-    source = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError([
-      `${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
-    ]);
-  }
-  let raw: unknown;
-  try {
-    raw = parseYaml(source);
-  } catch (error) {
-    throw new ConfigError([`${file}: not valid YAML (${(error as Error).message.split('\n')[0]})`]);
-  }
-  return parseConfig(raw, env);
+  return parseConfig(file ? readYamlDocument(file, APP) : {}, env);
 }
+

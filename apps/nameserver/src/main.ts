@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import type { Logger } from 'pino';
-import { ConfigError, ENV_VARS, loadConfig, type NameServerConfig } from './config';
+import { ConfigError } from '@octopod/config';
+import { ENV_VARS, loadConfig, type NameServerConfig } from './config';
 import { createLogger } from './logger';
 import { startNameServer, type RunningNameServer } from './server';
 

@@ -8,10 +8,11 @@ import {
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
+import { ConfigError } from '@octopod/config';
 import { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import { resolveBindAddress } from './bind-address';
-import { ConfigError, parseConfig, type NameServerConfig, type NameServerConfigInput } from './config';
+import { parseConfig, type NameServerConfig, type NameServerConfigInput } from './config';
 import { toNameServerError } from './errors';
 import { sendMessage } from './http/reply';
 import { createDispatcher, parseTarget, type Face, type RequestContext } from './http/router';
@@ -116,7 +117,7 @@ function readTlsFiles(ssl: NameServerConfig['ssl']): { ca: Buffer; cert: Buffer;
       return readFileSync(ssl[field]);
     } catch (error) {
       const reason = (error as NodeJS.ErrnoException).code ?? String(error);
-      throw new ConfigError([`ssl.${field}: cannot read ${ssl[field]} (${reason})`]);
+      throw new ConfigError('nameserver', [`ssl.${field}: cannot read ${ssl[field]} (${reason})`]);
     }
   };
   return { ca: read('caCert'), cert: read('serverCert'), key: read('serverKey') };
