@@ -1,6 +1,7 @@
 import { isAbsolute } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from './config';
+import { ConfigError } from '@octopod/config';
+import { parseConfig } from './config';
 
 const ssl = { caCert: '/pki/ca.pem', clientCert: '/pki/pi-1.pem', clientKey: '/pki/pi-1.key' };
 

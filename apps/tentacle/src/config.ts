@@ -1,37 +1,20 @@
+import { booleanish, numeric, parseConfig as parseDocument, readYamlDocument, type EnvOverrides } from '@octopod/config';
 import { nodeNameSchema } from '@octopod/protocol';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
-/** A bad or unreadable configuration; `issues` holds one readable line per bad field. */
-export class ConfigError extends Error {
-  readonly code = 'config_invalid';
-  constructor(readonly issues: string[]) {
-    super(`invalid tentacle configuration:\n${issues.map((issue) => `  - ${issue}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
+const APP = 'tentacle';
 
 /** Where a config file is looked for when neither `-c` nor `TENTACLE_CONFIG` names one. */
 export const DEFAULT_CONFIG_PATHS = ['tentacle.yaml', '/etc/octopoda/tentacle/tentacle.yaml'];
 
 // Env values arrive as strings; numbers and booleans are coerced only when they look like one.
-const port = z.preprocess(numeric, z.number().int().min(1).max(65535));
-const seconds = z.preprocess(numeric, z.number().positive());
-const flag = z.preprocess((value) => {
-  if (typeof value !== 'string') return value;
-  const lowered = value.trim().toLowerCase();
-  if (['true', '1', 'yes', 'on'].includes(lowered)) return true;
-  if (['false', '0', 'no', 'off', ''].includes(lowered)) return false;
-  return value;
-}, z.boolean());
+const port = numeric(z.number().int().min(1).max(65535));
+const seconds = numeric(z.number().positive());
+const flag = booleanish(z.boolean());
 const path = z.string().min(1, 'must not be empty');
-
-function numeric(value: unknown): unknown {
-  return typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;
-}
 
 const nameServerSchema = z
   .object({
@@ -91,7 +74,7 @@ export const configSchema = z
 export type TentacleConfig = z.output<typeof configSchema>;
 
 /** Env vars that override a config field (after the file is read). */
-const ENV_OVERRIDES: Record<string, string[]> = {
+const ENV_OVERRIDES: EnvOverrides = {
   TENTACLE_NAME: ['name'],
   TENTACLE_NS_ENABLE: ['httpsNameServer', 'enable'],
   TENTACLE_NS_HOST: ['httpsNameServer', 'host'],
@@ -118,37 +101,10 @@ function defaultNodeName(): string {
   return nodeNameSchema.safeParse(host).success ? host : `node-${host.replace(/[^A-Za-z0-9._-]/g, '-')}`;
 }
 
-function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
-  const result: Record<string, unknown> = structuredClone(raw);
-  for (const [variable, fieldPath] of Object.entries(ENV_OVERRIDES)) {
-    const value = env[variable];
-    if (value === undefined) continue;
-    let target = result;
-    for (const key of fieldPath.slice(0, -1)) {
-      const next = target[key];
-      target = target[key] = next && typeof next === 'object' && !Array.isArray(next) ? { ...next } : {};
-    }
-    target[fieldPath[fieldPath.length - 1]] = value;
-  }
-  return result;
-}
-
-function formatIssues(error: z.ZodError): string[] {
-  return error.issues.map((issue) => {
-    const field = issue.path.length ? issue.path.join('.') : '(root)';
-    const received = issue.code === 'invalid_type' && issue.message.includes('received undefined') ? 'is required' : issue.message;
-    return `${field}: ${received}`;
-  });
-}
-
 /** Validates a parsed YAML document (plus env overrides) into a config. Pure: no file or process access. */
 export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): TentacleConfig {
-  if (raw !== null && raw !== undefined && (typeof raw !== 'object' || Array.isArray(raw))) {
-    throw new ConfigError(['(root): the config file must be a YAML mapping']);
-  }
-  const parsed = configSchema.safeParse(applyEnv((raw ?? {}) as Record<string, unknown>, env));
-  if (!parsed.success) throw new ConfigError(formatIssues(parsed.error));
-  const config = parsed.data;
+  // The tentacle's issue lines have never named the env var behind a value; kept so.
+  const config = parseDocument(configSchema, raw, { app: APP, overrides: ENV_OVERRIDES, env, citeEnv: false });
   // Relative paths are taken from the working directory, as Octopoda does.
   return {
     ...config,
@@ -172,19 +128,5 @@ export function findConfigPath(explicit: string | undefined, env: NodeJS.Process
 /** Reads and validates the config file (if any) with env overrides. Throws ConfigError. */
 export function loadConfig(explicitPath: string | undefined, env: NodeJS.ProcessEnv): TentacleConfig {
   const file = findConfigPath(explicitPath, env);
-  let raw: unknown = {};
-  if (file) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      throw new ConfigError([`config file ${file}: ${(error as Error).message}`]);
-    }
-    try {
-      raw = parseYaml(text);
-    } catch (error) {
-      throw new ConfigError([`config file ${file}: bad YAML: ${(error as Error).message.split('\n')[0]}`]);
-    }
-  }
-  return parseConfig(raw, env);
+  return parseConfig(file ? readYamlDocument(file, APP) : {}, env);
 }

@@ -1,5 +1,6 @@
 /** What other programs (benchmarks, tests) reuse from the tentacle; `main.ts` is the agent's entry point. */
-export { ConfigError, configSchema, loadConfig, parseConfig, type TentacleConfig } from './config';
+export { ConfigError } from '@octopod/config';
+export { configSchema, loadConfig, parseConfig, type TentacleConfig } from './config';
 export { startTentacle, type TentacleDeps, type TentacleHandle } from './tentacle';
 export { Link, type LinkEvents, type LinkOptions, type ReadyEvent, type DownEvent } from './link/link';
 export { nameServerResolver, staticResolver, type NameServerLocation, type Resolver } from './link/resolver';

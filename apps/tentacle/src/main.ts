@@ -1,4 +1,5 @@
-import { ConfigError, loadConfig } from './config';
+import { ConfigError } from '@octopod/config';
+import { loadConfig } from './config';
 import { createLogger } from './logging';
 import { startTentacle } from './tentacle';
 import { tentacleVersion } from './version';
@@ -16,7 +17,7 @@ function parseArgs(argv: string[]): { config?: string; help?: boolean; version?:
     const arg = argv[i];
     if (arg === '-c' || arg === '--config' || arg === '-p') {
       const value = argv[++i];
-      if (!value) throw new ConfigError([`${arg}: needs a file path`]);
+      if (!value) throw new ConfigError('tentacle', [`${arg}: needs a file path`]);
       result.config = value;
     } else if (arg.startsWith('--config=')) {
       result.config = arg.slice('--config='.length);
@@ -25,7 +26,7 @@ function parseArgs(argv: string[]): { config?: string; help?: boolean; version?:
     } else if (arg === '-v' || arg === '--version') {
       result.version = true;
     } else {
-      throw new ConfigError([`unknown argument "${arg}"`]);
+      throw new ConfigError('tentacle', [`unknown argument "${arg}"`]);
     }
   }
   return result;
