@@ -1,9 +1,10 @@
 import 'reflect-metadata';
+import { ConfigError } from '@octopod/config';
 import { parseArgs } from 'node:util';
 import type { BrainRoles } from './app.module';
 import { startBrain } from './bootstrap';
 import { BRAIN_VERSION } from './core/brain-version';
-import { ConfigError, loadBrainConfig } from './core/config/brain-config';
+import { loadBrainConfig } from './core/config/brain-config';
 import { createBrainLogger } from './core/logging/logger';
 const USAGE = `usage: brain [-c brain.yaml] [--role all|api|worker]
 
@@ -27,7 +28,7 @@ function parseCommandLine(argv: string[]): { config?: string; roles: BrainRoles 
     process.exit(0);
   }
   const role = values.role ?? 'all';
-  if (!['all', 'api', 'worker'].includes(role)) throw new ConfigError([`--role must be all, api or worker (got "${role}")`]);
+  if (!['all', 'api', 'worker'].includes(role)) throw new ConfigError('brain', [`--role must be all, api or worker (got "${role}")`]);
   return { config: values.config, roles: { api: role !== 'worker', worker: role !== 'api' } };
 }
 

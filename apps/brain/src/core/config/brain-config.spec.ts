@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { advertisedAddress, ConfigError, parseBrainConfig } from './brain-config';
+import { ConfigError } from '@octopod/config';
+import { advertisedAddress, parseBrainConfig } from './brain-config';
 
 const minimal = {
   database: { url: 'postgresql://u@h/db' },

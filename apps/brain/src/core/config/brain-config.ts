@@ -1,8 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { numeric, parseConfig, readYamlDocument, type Env, type EnvOverrides } from '@octopod/config';
 import { z } from 'zod';
 
-const port = z.number().int().min(0).max(65535);
+const APP = 'brain';
+
+// Ports may come from env strings (BRAIN_API_PORT, ...), so they accept numeric strings.
+const port = numeric(z.number().int().min(0).max(65535));
 const seconds = z.number().positive();
 
 /** brain.yaml, with Octopoda's field names where they apply (reference spec §5). */
@@ -59,70 +61,41 @@ export const brainConfigSchema = z.object({
 
 export type BrainConfig = z.infer<typeof brainConfigSchema>;
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid brain configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
-
-type Env = Record<string, string | undefined>;
-
 /** Environment overrides: the only place the brain reads process.env. */
-const ENV_OVERRIDES: Array<[string, string[], (v: string) => unknown]> = [
-  ['BRAIN_NAME', ['name'], String],
-  ['DATABASE_URL', ['database', 'url'], String],
-  ['REDIS_URL', ['redis', 'url'], String],
-  ['BRAIN_REDIS_KEY_PREFIX', ['redis', 'keyPrefix'], String],
-  ['BRAIN_ROOT_PASSWORD', ['workgroup', 'rootPassword'], String],
-  ['BRAIN_API_IP', ['octlFace', 'ip'], String],
-  ['BRAIN_API_PORT', ['octlFace', 'port'], Number],
-  ['BRAIN_GATEWAY_IP', ['tentacleFace', 'ip'], String],
-  ['BRAIN_GATEWAY_PORT', ['tentacleFace', 'port'], Number],
-  ['BRAIN_NAMESERVER_HOST', ['httpsNameServer', 'host'], String],
-  ['BRAIN_NAMESERVER_PORT', ['httpsNameServer', 'port'], Number],
-  ['BRAIN_LOG_LEVEL', ['logger', 'level'], String],
-  ['BRAIN_LOG_PATH', ['logger', 'path'], String],
-];
+const ENV_OVERRIDES: EnvOverrides = {
+  BRAIN_NAME: ['name'],
+  DATABASE_URL: ['database', 'url'],
+  REDIS_URL: ['redis', 'url'],
+  BRAIN_REDIS_KEY_PREFIX: ['redis', 'keyPrefix'],
+  BRAIN_ROOT_PASSWORD: ['workgroup', 'rootPassword'],
+  BRAIN_API_IP: ['octlFace', 'ip'],
+  BRAIN_API_PORT: ['octlFace', 'port'],
+  BRAIN_GATEWAY_IP: ['tentacleFace', 'ip'],
+  BRAIN_GATEWAY_PORT: ['tentacleFace', 'port'],
+  BRAIN_NAMESERVER_HOST: ['httpsNameServer', 'host'],
+  BRAIN_NAMESERVER_PORT: ['httpsNameServer', 'port'],
+  BRAIN_LOG_LEVEL: ['logger', 'level'],
+  BRAIN_LOG_PATH: ['logger', 'path'],
+};
 
-function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
-  let node = target;
-  for (const key of path.slice(0, -1)) {
-    if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
-    node = node[key] as Record<string, unknown>;
-  }
-  node[path[path.length - 1] as string] = value;
+/** The brain treats an empty variable as unset (e.g. `DATABASE_URL=` does not blank the file's URL). */
+function setVariables(env: Env): Env {
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
 }
 
 export function parseBrainConfig(raw: unknown, env: Env = {}): BrainConfig {
-  const merged: Record<string, unknown> = typeof raw === 'object' && raw !== null ? structuredClone(raw as object) as Record<string, unknown> : {};
-  for (const [variable, path, convert] of ENV_OVERRIDES) {
-    const value = env[variable];
-    if (value !== undefined && value !== '') setPath(merged, path, convert(value));
-  }
-  const result = brainConfigSchema.safeParse(merged);
-  if (!result.success) {
-    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`));
-  }
-  return result.data;
+  // The brain's issue lines keep zod's own wording and do not name env vars, as before the shared loader.
+  return parseConfig(brainConfigSchema, raw, {
+    app: APP,
+    overrides: ENV_OVERRIDES,
+    env: setVariables(env),
+    citeEnv: false,
+    missingAsRequired: false,
+  });
 }
 
 export function loadBrainConfig(file: string | undefined, env: Env): BrainConfig {
-  let raw: unknown = {};
-  if (file) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      throw new ConfigError([`cannot read ${file}: ${(error as Error).message}`]);
-    }
-    try {
-      raw = parseYaml(text) ?? {};
-    } catch (error) {
-      throw new ConfigError([`${file} is not valid YAML: ${(error as Error).message}`]);
-    }
-  }
-  return parseBrainConfig(raw, env);
+  return parseBrainConfig(file ? readYamlDocument(file, APP) : {}, env);
 }
 
 /** "ip:port" as other components dial it. */
