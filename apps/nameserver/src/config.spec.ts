@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@octopod/config';
+import { thrownBy } from '@octopod/testing';
 import { parseConfig } from './config';
 
 const ssl = { caCert: 'ca.pem', serverCert: 'ns.pem', serverKey: 'ns.key' };
 
 function issuesOf(raw: unknown, env: NodeJS.ProcessEnv = {}): string[] {
-  try {
-    parseConfig(raw, env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
+  return thrownBy(() => parseConfig(raw, env), ConfigError).issues;
 }
 
 describe('parseConfig', () => {

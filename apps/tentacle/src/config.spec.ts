@@ -1,18 +1,13 @@
 import { isAbsolute } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@octopod/config';
+import { thrownBy } from '@octopod/testing';
 import { parseConfig } from './config';
 
 const ssl = { caCert: '/pki/ca.pem', clientCert: '/pki/pi-1.pem', clientKey: '/pki/pi-1.key' };
 
 function issuesOf(raw: unknown, env: NodeJS.ProcessEnv = {}): string[] {
-  try {
-    parseConfig(raw, env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
+  return thrownBy(() => parseConfig(raw, env), ConfigError).issues;
 }
 
 describe('parseConfig', () => {

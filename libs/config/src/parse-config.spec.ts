@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConfigError } from './config-error';
 import { numeric } from './coerce';
 import { parseConfig, type ParseOptions } from './parse-config';
 
@@ -10,15 +9,11 @@ const schema = z.object({
 });
 const overrides = { APP_PORT: ['port'], APP_CA: ['ssl', 'caCert'] };
 
-function issuesOf(doc: unknown, options: Partial<ParseOptions> = {}): string[] {
-  try {
-    parseConfig(schema, doc, { app: 'demo', overrides, ...options });
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+/** What a ConfigError with exactly these issue lines matches. */
+const invalid = (issues: string[]) => expect.objectContaining({ name: 'ConfigError', code: 'config_invalid', issues });
+
+const parse = (doc: unknown, options: Partial<ParseOptions> = {}) => () =>
+  parseConfig(schema, doc, { app: 'demo', overrides, ...options });
 
 describe('parseConfig', () => {
   it('validates the document with env overrides applied and coerced', () => {
@@ -36,19 +31,17 @@ describe('parseConfig', () => {
   });
 
   it('refuses a document that is not a mapping, naming the program', () => {
-    expect(() => parseConfig(schema, ['a'], { app: 'demo' })).toThrow(/^invalid demo configuration:\n {2}- \(root\): /);
-    expect(issuesOf('text')).toEqual(['(root): the config file must be a YAML mapping']);
+    expect(parse(['a'])).toThrow(/^invalid demo configuration:\n {2}- \(root\): /);
+    expect(parse('text')).toThrow(invalid(['(root): the config file must be a YAML mapping']));
   });
 
   it('reports every bad field, citing the env var behind a value unless told not to', () => {
     const env = { APP_PORT: '99999' };
-    expect(issuesOf({}, { env })).toEqual([
-      'port: Too big: expected number to be <=65535 (from APP_PORT)',
-      'ssl: is required',
-    ]);
-    expect(issuesOf({}, { env, citeEnv: false, missingAsRequired: false })).toEqual([
-      'port: Too big: expected number to be <=65535',
-      'ssl: Invalid input: expected object, received undefined',
-    ]);
+    expect(parse({}, { env })).toThrow(
+      invalid(['port: Too big: expected number to be <=65535 (from APP_PORT)', 'ssl: is required']),
+    );
+    expect(parse({}, { env, citeEnv: false, missingAsRequired: false })).toThrow(
+      invalid(['port: Too big: expected number to be <=65535', 'ssl: Invalid input: expected object, received undefined']),
+    );
   });
 });

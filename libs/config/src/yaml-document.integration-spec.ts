@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError } from './config-error';
 import { readYamlDocument } from './yaml-document';
 
 // Libraries may not use @octopod/testing (lint: type:lib depends on type:lib only): a temp dir by hand.
@@ -18,15 +17,8 @@ function fileWith(text: string): string {
   return path;
 }
 
-function issuesOf(path: string): string[] {
-  try {
-    readYamlDocument(path, 'demo');
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+/** What a ConfigError with exactly these issue lines matches. */
+const invalid = (issues: unknown[]) => expect.objectContaining({ name: 'ConfigError', code: 'config_invalid', issues });
 
 describe('readYamlDocument', () => {
   it('returns the mapping in the file', () => {
@@ -42,15 +34,19 @@ describe('readYamlDocument', () => {
 
   it('says when the file cannot be read', () => {
     const path = join(dir, 'missing.yaml');
-    expect(issuesOf(path)).toEqual([`${path}: cannot read (ENOENT)`]);
+    expect(() => readYamlDocument(path, 'demo')).toThrow(invalid([`${path}: cannot read (ENOENT)`]));
   });
 
   it('says when the file is not YAML, with the parser’s first line', () => {
     const path = fileWith('ssl: [\n');
-    expect(issuesOf(path)).toEqual([expect.stringMatching(new RegExp(`^${path}: not valid YAML \\([^\\n]+\\)$`))]);
+    expect(() => readYamlDocument(path, 'demo')).toThrow(
+      invalid([expect.stringMatching(new RegExp(`^${path}: not valid YAML \\([^\\n]+\\)$`))]),
+    );
   });
 
   it('refuses a document that is not a mapping', () => {
-    expect(issuesOf(fileWith('- a\n- b\n'))).toEqual(['(root): the config file must be a YAML mapping']);
+    expect(() => readYamlDocument(fileWith('- a\n- b\n'), 'demo')).toThrow(
+      invalid(['(root): the config file must be a YAML mapping']),
+    );
   });
 });
