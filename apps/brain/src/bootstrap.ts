@@ -1,5 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { Logger as PinoLogger } from 'nestjs-pino';
@@ -10,12 +11,13 @@ import { advertisedAddress, type BrainConfig } from './core/config/brain-config'
 import { splitDatabaseUrl } from './core/database/database-url';
 import { defaultMigrationsDir, migrate, readMigrations } from './core/database/migrator';
 import { GatewayServer } from './modules/gateway/gateway.server';
-import { LivenessService } from './modules/gateway/liveness.service';
 import { MaintenanceScheduler } from './modules/maintenance/maintenance.scheduler';
 import { RegistrationService } from './modules/nameserver/registration.service';
 import { BrainInfoService } from './modules/nodes/brain-info.service';
 import { WorkgroupService } from './modules/workgroup/workgroup.service';
 import { buildOpenApiDocument, serveOpenApi } from './openapi';
+
+const BODY_LIMIT = '1mb';
 
 export interface RunningBrain {
   app: INestApplication;
@@ -34,8 +36,9 @@ export async function startBrain(config: BrainConfig, roles: BrainRoles, logger:
   if (report.applied.length) logger.info({ applied: report.applied }, 'database migrated');
 
   const { ssl } = config;
-  const app = await NestFactory.create(AppModule.forRoot(config, roles, logger), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, roles, logger), {
     bufferLogs: true,
+    bodyParser: false,
     httpsOptions: roles.api
       ? {
           ca: readFileSync(ssl.caCert),
@@ -48,6 +51,9 @@ export async function startBrain(config: BrainConfig, roles: BrainRoles, logger:
       : undefined,
   });
   app.useLogger(app.get(PinoLogger));
+  // Not strict: Octopoda's octl posts the JSON text `null` for an empty name list.
+  app.useBodyParser('json', { strict: false, limit: BODY_LIMIT });
+  app.useBodyParser('urlencoded', { extended: false, limit: BODY_LIMIT });
   await app.get(WorkgroupService).ensureRootPassword();
 
   const running: RunningBrain = { app, close: () => app.close() };
@@ -57,7 +63,6 @@ export async function startBrain(config: BrainConfig, roles: BrainRoles, logger:
     running.apiPort = (app.getHttpServer().address() as AddressInfo).port;
     app.get(BrainInfoService).setApiPort(running.apiPort);
     running.gatewayPort = (await app.get(GatewayServer).listen()).port;
-    await app.get(LivenessService).start();
     running.apiAddr = advertisedAddress(config.octlFace, running.apiPort);
     running.gatewayAddr = advertisedAddress(config.tentacleFace, running.gatewayPort);
     await app.get(RegistrationService).start(running.gatewayAddr, running.apiAddr);

@@ -30,6 +30,8 @@ export interface ApiOptions {
   method?: string;
   headers?: Record<string, string>;
   body?: unknown;
+  /** Sent verbatim instead of JSON-encoding `body`. */
+  rawBody?: string;
   cert?: string | null;
 }
 
@@ -69,7 +71,7 @@ export async function startTestBrain(tentacleFace: Partial<BrainConfig['tentacle
   const api = (path: string, options: ApiOptions = {}) =>
     new Promise<ApiResponse>((resolve, reject) => {
       const certName = options.cert === undefined ? 'admin' : options.cert;
-      const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+      const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
       const req = request(
         {
           host: '127.0.0.1',
@@ -116,7 +118,7 @@ export async function startTestBrain(tentacleFace: Partial<BrainConfig['tentacle
     },
     async stop() {
       await Promise.all(tentacles.map((t) => t.close().catch(() => undefined)));
-      await brain.close();
+      await brain.close().catch(() => undefined); // a test may have closed it already
       const client = new Client({ connectionString: splitDatabaseUrl(config.database.url).connectionString });
       await client.connect();
       await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);

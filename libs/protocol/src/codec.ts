@@ -32,7 +32,9 @@ export function decode<M extends SchemaMap>(text: string, schemas: M): Envelope<
   const envelope = envelopeSchema.safeParse(raw);
   if (!envelope.success) throw new ProtocolError('bad_envelope', `bad envelope: ${envelope.error.issues[0]?.message}`);
   const { v, kind } = envelope.data;
-  if (v !== PROTOCOL_VERSION) throw new ProtocolError('version', `protocol version ${v} is not ${PROTOCOL_VERSION}`);
+  if (v !== PROTOCOL_VERSION) {
+    throw new ProtocolError('version', `protocol version ${v} is not ${PROTOCOL_VERSION}`, envelope.data.id);
+  }
   const schema = Object.hasOwn(schemas, kind) ? schemas[kind] : undefined;
   if (!schema) throw new ProtocolError('unknown_kind', `unknown message kind "${kind}"`, envelope.data.id);
   const body = schema.safeParse(envelope.data.body);

@@ -15,6 +15,7 @@ export const CloseCode = {
   replaced: 4409,
   versionMismatch: 4426,
   shuttingDown: 4503,
+  internalError: 1011,
 } as const;
 
 export const envelopeSchema = z.object({

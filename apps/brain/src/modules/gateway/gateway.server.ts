@@ -1,5 +1,5 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { CloseCode } from '@octopod/protocol';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { CloseCode, ProtocolError } from '@octopod/protocol';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
@@ -11,6 +11,7 @@ import { BRAIN_VERSION } from '../../core/brain-version';
 import { BRAIN_CONFIG, BRAIN_INSTANCE_ID } from '../../core/config/config.tokens';
 import type { BrainConfig } from '../../core/config/brain-config';
 import { NodePresenceService } from '../nodes/node-presence.service';
+import { LivenessService } from './liveness.service';
 import { SessionRegistry } from '../sessions/session-registry';
 import { TentacleSession } from '../sessions/tentacle-session';
 import { buildHandlers } from './handlers/handler-map';
@@ -23,7 +24,7 @@ export const GATEWAY_PATH = '/tentacle';
  * connection, connection lifecycle only (message handling lives in ./handlers).
  */
 @Injectable()
-export class GatewayServer implements OnApplicationShutdown {
+export class GatewayServer implements BeforeApplicationShutdown {
   private readonly logger = new Logger('gateway');
   private server: Server | undefined;
   private wss: WebSocketServer | undefined;
@@ -33,6 +34,7 @@ export class GatewayServer implements OnApplicationShutdown {
     @Inject(BRAIN_INSTANCE_ID) private readonly instanceId: string,
     private readonly registry: SessionRegistry,
     private readonly presence: NodePresenceService,
+    private readonly liveness: LivenessService,
   ) {}
 
   async listen(): Promise<AddressInfo> {
@@ -50,11 +52,18 @@ export class GatewayServer implements OnApplicationShutdown {
     });
     this.wss = new WebSocketServer({ server: this.server, path: GATEWAY_PATH, maxPayload: tentacleFace.maxPayloadBytes });
     this.wss.on('connection', (socket, request) => this.accept(socket, request));
+    // Errors after start (e.g. EMFILE during a reconnect storm) are logged, never fatal.
+    this.wss.on('error', (error) => this.logger.error({ error: error.message }, 'gateway error'));
+    await this.liveness.start();
+    const server = this.server;
     await new Promise<void>((resolve, reject) => {
-      this.server?.once('error', reject);
-      this.server?.listen(tentacleFace.port, tentacleFace.ip, () => resolve());
+      server.once('error', reject);
+      server.listen(tentacleFace.port, tentacleFace.ip, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-    return this.server.address() as AddressInfo;
+    return server.address() as AddressInfo;
   }
 
   private accept(socket: WebSocket, request: IncomingMessage): void {
@@ -70,9 +79,12 @@ export class GatewayServer implements OnApplicationShutdown {
       registry: this.registry,
       logger: this.logger,
     };
-    const peer = session.attach(buildHandlers(context), (error) =>
-      this.logger.warn({ node: session.name ?? certificateName, error: error.message }, 'bad message from tentacle'),
-    );
+    const peer = session.attach(buildHandlers(context), (error) => {
+      this.logger.warn({ node: session.name ?? certificateName, error: error.message }, 'bad message from tentacle');
+      if (!session.name && error instanceof ProtocolError && error.code === 'version') {
+        session.close(CloseCode.versionMismatch, error.message);
+      }
+    });
     const helloTimer = setTimeout(() => {
       if (!session.name) session.close(CloseCode.badMessage, `no hello within ${HELLO_TIMEOUT_MS} ms`);
     }, HELLO_TIMEOUT_MS);
@@ -87,7 +99,9 @@ export class GatewayServer implements OnApplicationShutdown {
     socket.on('close', (code, reason) => {
       clearTimeout(helloTimer);
       peer.close(`socket closed (${code})`);
-      if (session.name && this.registry.remove(session)) {
+      this.registry.remove(session);
+      // Always recorded (the holder condition protects a newer connection), after the join by the serial chain.
+      if (session.name && session.joined) {
         void this.presence
           .leave(session.name, session.holder, reason.toString() || `close ${code}`)
           .catch((error: Error) => this.logger.error({ node: session.name, error: error.message }, 'could not record leave'));
@@ -95,9 +109,15 @@ export class GatewayServer implements OnApplicationShutdown {
     });
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    for (const session of this.registry.all()) session.close(CloseCode.shuttingDown, 'brain shutting down');
+  /** Before Prisma and Redis close: drop connections, record that this instance holds nothing, withdraw presence. */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (!this.server) return;
     this.wss?.close();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    for (const session of this.registry.all()) session.close(CloseCode.shuttingDown, 'brain shutting down');
+    await this.presence.releaseInstance(this.instanceId).catch((error: Error) =>
+      this.logger.error({ error: error.message }, 'could not release held nodes at shutdown'),
+    );
+    await this.liveness.stop();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
   }
 }

@@ -1,5 +1,8 @@
 import type { Node } from '../../generated/prisma/client';
 
+/** The node name that means the brain's own host; no tentacle may take it. */
+export const BRAIN_NODE = 'brain';
+
 export type NodeStateName = 'online' | 'unstable' | 'offline';
 
 /** Liveness of one held connection, judged from its last heartbeat (pure: the clock is an argument). */

@@ -37,7 +37,7 @@ export class NodesController {
     if (!body || !Array.isArray(body.targets) || body.targets.some((t) => typeof t !== 'string')) {
       throw new ApiError(400, 'bad_targets', 'body must be {"targets": [string, ...]}');
     }
-    return this.nodes.resolve(body.targets);
+    return this.nodes.resolve(body.targets, { bareAll: true });
   }
 
   @Get(':name')

@@ -12,13 +12,21 @@ export interface JoinRecord {
   at: Date;
 }
 
-export interface ActivityRecord {
+export interface SessionRecord {
   name: string;
+  holder: string;
+  state: 'online' | 'unstable';
   lastActiveAt: Date;
   delayMs: number | null;
   offsetMs: number | null;
   offsetErrorMs: number | null;
 }
+
+/** SET clause letting go of a connection: unstable (unless already offline), unhealthy since `at`. */
+const released = (at: Date) => Prisma.sql`
+  connected = false, holder = NULL, updated_at = ${at},
+  state = CASE WHEN state = 'offline' THEN state ELSE 'unstable'::"NodeState" END,
+  offline_at = CASE WHEN state = 'online' THEN ${at} ELSE offline_at END`;
 
 /** The only code that touches the `node` table. */
 @Injectable()
@@ -58,37 +66,33 @@ export class NodesRepository {
   /** The connection held by `holder` closed. A newer connection (another holder) is left alone. */
   async disconnect(name: string, holder: string, at: Date): Promise<void> {
     await this.prisma.$executeRaw`
-      UPDATE "node" SET connected = false, holder = NULL, updated_at = ${at},
-        state = CASE WHEN state = 'offline' THEN state ELSE 'unstable'::"NodeState" END,
-        offline_at = CASE WHEN state = 'online' THEN ${at} ELSE offline_at END
+      UPDATE "node" SET ${released(at)}
       WHERE name = ${name} AND holder = ${holder}`;
   }
 
-  /** Heartbeats late (`unstable`) or back (`online`) on a connection this instance holds. */
-  async setLiveness(name: string, holder: string, state: 'online' | 'unstable', at: Date): Promise<void> {
-    await this.prisma.node.updateMany({
-      where: { name, holder },
-      data: state === 'unstable' ? { state, offlineAt: at } : { state },
-    });
-  }
-
-  /** One statement for a whole batch of heartbeats. */
-  async recordActivity(rows: ActivityRecord[]): Promise<void> {
+  /**
+   * The current state of the sessions this instance holds, in one statement. A row released meanwhile (holder
+   * NULL) is taken back; a row held by another connection is left alone.
+   */
+  async recordSessions(rows: SessionRecord[], at: Date): Promise<void> {
     if (rows.length === 0) return;
     await this.prisma.$executeRaw`
-      UPDATE "node" AS n SET last_active_at = v.at, delay_ms = v.delay, offset_ms = v.off, offset_error_ms = v.err
+      UPDATE "node" AS n SET
+        connected = true, holder = v.holder, state = v.state::"NodeState", updated_at = ${at},
+        offline_at = CASE WHEN v.state = 'unstable' AND n.state <> 'unstable' THEN ${at} ELSE n.offline_at END,
+        last_active_at = v.active, delay_ms = v.delay, offset_ms = v.off, offset_error_ms = v.err
       FROM unnest(
-        ${rows.map((r) => r.name)}::text[], ${rows.map((r) => r.lastActiveAt)}::timestamp[],
-        ${rows.map((r) => r.delayMs)}::float8[], ${rows.map((r) => r.offsetMs)}::float8[],
-        ${rows.map((r) => r.offsetErrorMs)}::float8[]
-      ) AS v(name, at, delay, off, err)
-      WHERE n.name = v.name`;
+        ${rows.map((r) => r.name)}::text[], ${rows.map((r) => r.holder)}::text[], ${rows.map((r) => r.state)}::text[],
+        ${rows.map((r) => r.lastActiveAt)}::timestamp[], ${rows.map((r) => r.delayMs)}::float8[],
+        ${rows.map((r) => r.offsetMs)}::float8[], ${rows.map((r) => r.offsetErrorMs)}::float8[]
+      ) AS v(name, holder, state, active, delay, off, err)
+      WHERE n.name = v.name AND (n.holder = v.holder OR n.holder IS NULL)`;
   }
 
   /** Disconnected and unhealthy for longer than recordTimeout: offline. Returns the names changed. */
   async sweepOffline(olderThan: Date): Promise<string[]> {
     const rows = await this.prisma.$queryRaw<Array<{ name: string }>>`
-      UPDATE "node" SET state = 'offline', updated_at = now()
+      UPDATE "node" SET state = 'offline', updated_at = ${new Date()}
       WHERE state = 'unstable' AND connected = false AND offline_at < ${olderThan}
       RETURNING name`;
     return rows.map((row) => row.name);
@@ -97,10 +101,17 @@ export class NodesRepository {
   /** Connections held by a brain instance that is no longer alive (it crashed) are released. */
   async releaseOrphans(liveInstances: string[], at: Date): Promise<string[]> {
     const rows = await this.prisma.$queryRaw<Array<{ name: string }>>`
-      UPDATE "node" SET connected = false, holder = NULL, updated_at = ${at},
-        state = CASE WHEN state = 'offline' THEN state ELSE 'unstable'::"NodeState" END,
-        offline_at = CASE WHEN state = 'online' THEN ${at} ELSE offline_at END
+      UPDATE "node" SET ${released(at)}
       WHERE connected = true AND (holder IS NULL OR NOT (split_part(holder, '/', 1) = ANY(${liveInstances}::text[])))
+      RETURNING name`;
+    return rows.map((row) => row.name);
+  }
+
+  /** Lets go of every connection held by one brain instance (its shutdown). */
+  async releaseInstance(instanceId: string, at: Date): Promise<string[]> {
+    const rows = await this.prisma.$queryRaw<Array<{ name: string }>>`
+      UPDATE "node" SET ${released(at)}
+      WHERE connected = true AND split_part(holder, '/', 1) = ${instanceId}
       RETURNING name`;
     return rows.map((row) => row.name);
   }

@@ -7,10 +7,8 @@ import type { BrainConfig } from '../../core/config/brain-config';
 import { SessionRegistry } from '../sessions/session-registry';
 import { HostStatusService } from '../host-status/host-status.service';
 import { NodesRepository } from './nodes.repository';
-import type { NodeStateName } from './node-state';
+import { BRAIN_NODE, type NodeStateName } from './node-state';
 
-/** The node name that means the brain's own host. */
-export const BRAIN_NODE = 'brain';
 const STATUS_TIMEOUT_MS = 5_000;
 
 export interface ResolvedTargets {
@@ -19,9 +17,12 @@ export interface ResolvedTargets {
   unknown: string[];
 }
 
-/** True for the target words that mean "every node in scope". */
-export function isWholeScope(target: string): boolean {
-  return target === '@' || target === '@ALL' || target === '@all' || target === 'ALL';
+/** Octopoda's words for "every node in the current group"; octl also accepts a bare `ALL`. */
+const WHOLE_SCOPE = new Set(['@', '@ALL', '@all']);
+
+export interface ResolveOptions {
+  /** Accept a bare `ALL` as the whole scope (octl's convenience; Octopoda's brain treats it as a name). */
+  bareAll?: boolean;
 }
 
 @Injectable()
@@ -69,20 +70,25 @@ export class NodesService {
   }
 
   /**
-   * Names, `@group` references and the whole-scope words, split by health. Only the root workgroup exists
-   * yet, so `@<group>` other than the whole scope is unknown.
+   * Names, `@group` references and the whole-scope words, split by health; an empty list means the whole scope.
+   * Only the root workgroup exists yet, so any other `@group` is unknown, and so is a whole scope with no nodes.
    */
-  async resolve(targets: string[]): Promise<ResolvedTargets> {
+  async resolve(targets: string[], options: ResolveOptions = {}): Promise<ResolvedTargets> {
     const wanted = targets.length === 0 ? ['@'] : targets;
     const all = await this.nodes.list();
     const byName = new Map(all.map((node) => [node.name, node]));
     const names = new Set<string>();
     const unknown = new Set<string>();
     for (const target of wanted) {
-      if (isWholeScope(target)) all.forEach((node) => names.add(node.name));
-      else if (target.startsWith('@')) unknown.add(target);
-      else if (byName.has(target)) names.add(target);
-      else if (target) unknown.add(target);
+      if (!target) continue;
+      if (WHOLE_SCOPE.has(target) || (options.bareAll && target === 'ALL')) {
+        if (all.length === 0) unknown.add(target);
+        all.forEach((node) => names.add(node.name));
+      } else if (target.startsWith('@') || !byName.has(target)) {
+        unknown.add(target);
+      } else {
+        names.add(target);
+      }
     }
     const online: string[] = [];
     const unhealthy: string[] = [];

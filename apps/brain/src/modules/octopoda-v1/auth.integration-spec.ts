@@ -61,6 +61,23 @@ describe('API access (real HTTPS)', () => {
     expect(prune.json()).toMatchObject({ code: 'node_not_offline' });
   });
 
+  it("accepts Octopoda octl's `null` name list and splits names like Octopoda", async () => {
+    const headers = { ...root, 'content-type': 'application/json' };
+    const parse = (body: string) =>
+      t.api('/api/v1/nodes/parse', { method: 'POST', headers, rawBody: body }).then((r) => [r.status, r.json()]);
+    expect(await parse('null')).toEqual([200, { OutputNames: ['p1'], InvalidNames: null, UnhealthyNodes: null }]);
+    expect(await parse('[""]')).toEqual([200, { OutputNames: null, InvalidNames: null, UnhealthyNodes: null }]);
+    expect(await parse('["ALL"]')).toEqual([200, { OutputNames: null, InvalidNames: ['ALL'], UnhealthyNodes: null }]);
+    expect((await parse('{"a":1}'))[0]).toBe(400);
+  });
+
+  it('takes the first of repeated query values, and keeps brain out of /nodes/status', async () => {
+    const info = await t.api('/api/v1/node/info?name=p1&name=zz', { headers: root });
+    expect(info.status).toBe(200);
+    const status = await t.api(`/api/v1/nodes/status?targetNodes=${encodeURIComponent('["p1","brain"]')}`, { headers: root });
+    expect([status.status, status.text]).toEqual([400, 'ERROR: some nodes are invalid or out of scope.']);
+  });
+
   it('resolves targets into online, unhealthy and unknown', async () => {
     const res = await t.api('/api/v2/nodes/resolve', { method: 'POST', body: { targets: ['p1', 'ghost', '@lab'] } });
     expect(res.json()).toEqual({ online: ['p1'], unhealthy: [], unknown: ['@lab', 'ghost'] });

@@ -4,8 +4,8 @@ import { AccessLevel } from '../../core/auth/access.decorator';
 import { ApiError, V1Reply } from '../../core/http/api-error';
 import { BrainInfoService } from '../nodes/brain-info.service';
 import { isHealthy } from '../nodes/node-state';
-import { BRAIN_NODE, NodesService } from '../nodes/nodes.service';
-import { nilIfEmpty, parseTargetNodes, toV1NodeInfo, toV1Status, type V1NodeInfo, type V1Status } from './v1.mappers';
+import { NodesService } from '../nodes/nodes.service';
+import { nilIfEmpty, parseTargetNodes, singleQuery, toV1NodeInfo, toV1Status, type V1NodeInfo, type V1Status } from './v1.mappers';
 import { V1ScopeService } from './v1-scope.service';
 
 const EMPTY = {};
@@ -23,15 +23,16 @@ export class NodesV1Controller {
   ) {}
 
   @Get('node/info')
-  async nodeInfo(@Query('name') name?: string): Promise<V1NodeInfo> {
+  async nodeInfo(@Query('name') query?: unknown): Promise<V1NodeInfo> {
+    const name = singleQuery(query);
     const [node] = name ? ((await this.scope.inScope([name])) ?? []) : [];
     if (!node) throw new V1Reply(404, EMPTY);
     return toV1NodeInfo(node);
   }
 
   @Get('nodes/info')
-  async nodesInfo(@Query('targetNodes') targetNodes?: string) {
-    const names = parseTargetNodes(targetNodes);
+  async nodesInfo(@Query('targetNodes') targetNodes?: unknown) {
+    const names = parseTargetNodes(singleQuery(targetNodes));
     if (!names) throw new V1Reply(400, EMPTY);
     const found = await this.scope.inScope(names);
     if (!found) throw new V1Reply(400, EMPTY);
@@ -47,7 +48,8 @@ export class NodesV1Controller {
   }
 
   @Get('node/status')
-  async nodeStatus(@Query('name') name?: string): Promise<V1Status> {
+  async nodeStatus(@Query('name') query?: unknown): Promise<V1Status> {
+    const name = singleQuery(query);
     if (!name) throw new V1Reply(404, EMPTY);
     try {
       return toV1Status(await this.nodes.status(name));
@@ -57,24 +59,26 @@ export class NodesV1Controller {
     }
   }
 
-  /** Healthy targets only; a node that fails to answer is left out (Octopoda put an all-zero entry there). */
+  /**
+   * Healthy targets only. `brain` is not a member of any group here, as in Octopoda (ask /node/status for it).
+   * A node that fails to answer is left out (Octopoda put an all-zero entry there, which breaks averages).
+   */
   @Get('nodes/status')
-  async nodesStatus(@Query('targetNodes') targetNodes?: string): Promise<{ StatusList: V1Status[] | null }> {
-    const names = parseTargetNodes(targetNodes);
+  async nodesStatus(@Query('targetNodes') targetNodes?: unknown): Promise<{ StatusList: V1Status[] | null }> {
+    const names = parseTargetNodes(singleQuery(targetNodes));
     if (!names) throw new V1Reply(400, EMPTY);
-    const wanted = names.filter((n) => n !== BRAIN_NODE);
-    const found = await this.scope.inScope(wanted);
+    const found = await this.scope.inScope(names);
     if (!found) throw new V1Reply(400, OUT_OF_SCOPE_TEXT, true);
-    const targets = [...found.filter(isHealthy).map((node) => node.name), ...(names.includes(BRAIN_NODE) ? [BRAIN_NODE] : [])];
-    const settled = await Promise.allSettled(targets.map((target) => this.nodes.status(target)));
+    if ((await this.nodes.list()).length === 0) throw new V1Reply(404, EMPTY);
+    const settled = await Promise.allSettled(found.filter(isHealthy).map((node) => this.nodes.status(node.name)));
     const list = settled.flatMap((result) => (result.status === 'fulfilled' ? [toV1Status(result.value)] : []));
     return { StatusList: nilIfEmpty(list) };
   }
 
   /** Removes the offline nodes among the targets (all nodes when the list is empty); others stay. */
   @Get('node/prune')
-  async prune(@Query('targetNodes') targetNodes?: string): Promise<void> {
-    const names = parseTargetNodes(targetNodes);
+  async prune(@Query('targetNodes') targetNodes?: unknown): Promise<void> {
+    const names = parseTargetNodes(singleQuery(targetNodes));
     if (!names) throw new V1Reply(400, EMPTY);
     const found = names.length ? await this.scope.inScope(names) : await this.nodes.list();
     if (!found) throw new V1Reply(400, EMPTY);
@@ -87,8 +91,10 @@ export class NodesV1Controller {
   @Post('nodes/parse')
   @HttpCode(200)
   async parse(@Body() body: unknown) {
-    if (!Array.isArray(body) || body.some((v) => typeof v !== 'string')) throw new V1Reply(400, EMPTY);
-    const resolved = await this.nodes.resolve((body as string[]).filter(Boolean));
+    // Octopoda's octl sends `null` for "no names" (a nil Go slice): the current group.
+    const names = body === null || body === undefined ? [] : body;
+    if (!Array.isArray(names) || names.some((v) => typeof v !== 'string')) throw new V1Reply(400, EMPTY);
+    const resolved = await this.nodes.resolve(names as string[]);
     return {
       OutputNames: nilIfEmpty(resolved.online),
       InvalidNames: nilIfEmpty(resolved.unknown),

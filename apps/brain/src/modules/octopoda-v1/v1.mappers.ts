@@ -75,3 +75,9 @@ export function parseTargetNodes(raw: unknown): string[] | null {
 
 /** Go marshals a nil slice as null. */
 export const nilIfEmpty = <T>(list: T[]): T[] | null => (list.length ? list : null);
+
+/** A query parameter as Octopoda reads it (gin's Query: the first value), or undefined. */
+export function singleQuery(value: unknown): string | undefined {
+  if (Array.isArray(value)) return typeof value[0] === 'string' ? value[0] : undefined;
+  return typeof value === 'string' ? value : undefined;
+}

@@ -23,8 +23,8 @@ export class TentacleSession {
   delayMs: number | null = null;
   offsetMs: number | null = null;
   offsetErrorMs: number | null = null;
-  /** Heartbeats received since the last flush to the database. */
-  activityDirty = false;
+  /** Recorded in the database (the join was written); only joined sessions are flushed. */
+  joined = false;
   private peer: Peer<Up, Down> | undefined;
 
   constructor(

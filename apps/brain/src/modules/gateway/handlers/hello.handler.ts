@@ -1,4 +1,5 @@
 import { CloseCode, PROTOCOL_VERSION, type Hello, type Envelope } from '@octopod/protocol';
+import { BRAIN_NODE } from '../../nodes/node-state';
 import type { GatewayContext } from '../gateway.context';
 
 function refuse(ctx: GatewayContext, envelope: Envelope, code: string, message: string, closeCode: number): void {
@@ -20,9 +21,20 @@ export function helloHandler(ctx: GatewayContext) {
       const message = `certificate CN "${session.certificateName}" does not match hello name "${hello.name}"`;
       return refuse(ctx, envelope, 'identity_mismatch', message, CloseCode.identityMismatch);
     }
+    if (hello.name === BRAIN_NODE) {
+      const message = `"${BRAIN_NODE}" is the brain's own name and cannot be used by a node`;
+      return refuse(ctx, envelope, 'reserved_name', message, CloseCode.identityMismatch);
+    }
     session.name = hello.name;
+    try {
+      await ctx.presence.join(session, hello);
+    } catch (error) {
+      ctx.logger.error({ node: hello.name, error: (error as Error).message }, 'could not record join');
+      return refuse(ctx, envelope, 'unavailable', 'the brain could not record this connection; retry later', CloseCode.internalError);
+    }
+    session.joined = true;
+    // Only now visible (and replacing an older connection): the database already says who holds the node.
     ctx.registry.add(session as typeof session & { name: string });
-    await ctx.presence.join(session, hello, session.holder);
     return {
       kind: 'welcome' as const,
       body: {
