@@ -56,6 +56,13 @@ describe('tentacle gateway (real sockets, Postgres, Redis)', () => {
     other.remove();
   });
 
+  it('closes with 4426 when a tentacle speaks another protocol version', async () => {
+    const future = t.tentacle('n5');
+    await future.opened;
+    future.socket.send(JSON.stringify({ v: 2, id: 'h1', kind: 'hello', ts: Date.now(), body: {} }));
+    expect((await future.whenClosed()).code).toBe(CloseCode.versionMismatch);
+  });
+
   it('answers anything before hello by closing the connection', async () => {
     const rude = t.tentacle('n5');
     await rude.opened;
