@@ -60,7 +60,7 @@ export class LivenessService {
       // After a stall (GC, overload) heartbeats are still queued unread: judging now would drop healthy nodes.
       const sinceLastTick = now - this.lastTickAt;
       this.lastTickAt = now;
-      if (sinceLastTick > activeTimeout * 1000) {
+      if (sinceLastTick > TICK_MS + activeTimeout * 1000) {
         this.logger.warn({ sinceLastTickMs: sinceLastTick }, 'liveness tick was late; not judging this round');
       } else {
         for (const session of this.registry.all()) {
