@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { BRAIN_CONFIG, BRAIN_INSTANCE_ID, REDIS } from '../../core/config/config.tokens';
 import type { BrainConfig } from '../../core/config/brain-config';
 import { NodePresenceService } from '../nodes/node-presence.service';
-import { livenessOf } from '../nodes/node-state';
+import { isStalledTick, livenessOf } from '../nodes/node-state';
 import { SessionRegistry } from '../sessions/session-registry';
 
 const TICK_MS = 500;
@@ -60,7 +60,7 @@ export class LivenessService {
       // After a stall (GC, overload) heartbeats are still queued unread: judging now would drop healthy nodes.
       const sinceLastTick = now - this.lastTickAt;
       this.lastTickAt = now;
-      if (sinceLastTick > TICK_MS + activeTimeout * 1000) {
+      if (isStalledTick(sinceLastTick, TICK_MS, activeTimeout * 1000)) {
         this.logger.warn({ sinceLastTickMs: sinceLastTick }, 'liveness tick was late; not judging this round');
       } else {
         for (const session of this.registry.all()) {

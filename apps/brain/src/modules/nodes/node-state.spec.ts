@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isHealthy, livenessOf, octopodaStateCodes } from './node-state';
+import { isHealthy, isStalledTick, livenessOf, octopodaStateCodes } from './node-state';
 
 describe('node state', () => {
   it('judges liveness by silence, in milliseconds (no seconds/ms mix-up)', () => {
@@ -14,6 +14,13 @@ describe('node state', () => {
     expect(octopodaStateCodes({ state: 'unstable', connected: true })).toEqual({ State: 1, ConnState: 0 });
     expect(octopodaStateCodes({ state: 'unstable', connected: false })).toEqual({ State: 1, ConnState: 1 });
     expect(octopodaStateCodes({ state: 'offline', connected: false })).toEqual({ State: 2, ConnState: 1 });
+  });
+
+  it('calls a tick stalled only when late by more than one interval plus activeTimeout', () => {
+    expect(isStalledTick(510, 500, 500)).toBe(false);
+    expect(isStalledTick(1_000, 500, 500)).toBe(false);
+    expect(isStalledTick(1_001, 500, 500)).toBe(true);
+    expect(isStalledTick(4_000, 500, 3_000)).toBe(true);
   });
 
   it('only online nodes are healthy', () => {

@@ -18,6 +18,14 @@ export function livenessOf(
   return 'healthy';
 }
 
+/**
+ * True when the judging loop itself was held up (GC, overload) for so long that heartbeats may be sitting unread:
+ * judging then would drop healthy nodes.
+ */
+export function isStalledTick(sinceLastTickMs: number, tickMs: number, activeTimeoutMs: number): boolean {
+  return sinceLastTickMs > tickMs + activeTimeoutMs;
+}
+
 /** Octopoda's internal codes (reference spec §1.6): State Ready/Disconn/Dead, ConnState On/Off. */
 export function octopodaStateCodes(node: Pick<Node, 'state' | 'connected'>): { State: number; ConnState: number } {
   const ConnState = node.connected ? 0 : 1;
