@@ -47,10 +47,12 @@ export default [
       'no-restricted-imports': [
         'error',
         {
-          paths: ['http', 'https', 'node:http', 'node:https', 'net', 'node:net', 'tls', 'node:tls'].map((name) => ({
-            name,
-            message: 'octl talks to the brain only through @octopod/sdk',
-          })),
+          paths: ['http', 'https', 'node:http', 'node:https', 'net', 'node:net', 'tls', 'node:tls'].map(
+            (name) => ({
+              name,
+              message: 'octl talks to the brain only through @octopod/sdk',
+            }),
+          ),
         },
       ],
     },

@@ -3,7 +3,9 @@ import { resolve } from 'node:path';
 
 const libs = ['protocol', 'pki', 'config', 'sdk', 'testing'];
 /** Tests import libraries from source, so no build is needed for unit and integration tiers. */
-const alias = Object.fromEntries(libs.map((lib) => [`@octopod/${lib}`, resolve(import.meta.dirname, `libs/${lib}/src/index.ts`)]));
+const alias = Object.fromEntries(
+  libs.map((lib) => [`@octopod/${lib}`, resolve(import.meta.dirname, `libs/${lib}/src/index.ts`)]),
+);
 
 export default defineConfig({
   resolve: { alias },

@@ -24,7 +24,9 @@ function tcpProbeFrom(netns: string, host: string, port: number): Promise<string
   const script = `const s=require('net').connect(${port},'${host}');s.setTimeout(3000,()=>{console.log('timeout');process.exit()});
 s.on('connect',()=>{console.log('connected');process.exit()});s.on('error',e=>{console.log(e.code);process.exit()})`;
   return new Promise((resolve) => {
-    execFile('ip', ['netns', 'exec', netns, process.execPath, '-e', script], (_error, stdout) => resolve(stdout.trim()));
+    execFile('ip', ['netns', 'exec', netns, process.execPath, '-e', script], (_error, stdout) =>
+      resolve(stdout.trim()),
+    );
   });
 }
 

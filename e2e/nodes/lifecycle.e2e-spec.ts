@@ -5,7 +5,14 @@ import { startStack, type Stack } from '../support/stack';
 
 interface OctlNodes {
   brain: { name: string; version: string; addr: string };
-  nodes: Array<{ name: string; state: string; delay: string; online_time?: string; offline_time?: string; last_active?: string }>;
+  nodes: Array<{
+    name: string;
+    state: string;
+    delay: string;
+    online_time?: string;
+    offline_time?: string;
+    last_active?: string;
+  }>;
   total: number;
   online: number;
   offline: number;
@@ -14,7 +21,8 @@ interface OctlNodes {
 /** The walking skeleton over real processes: name server, brain, tentacles and octl. */
 describe('node lifecycle', () => {
   let stack: Stack;
-  const nsQuery = (name: string) => goRequest({ host: stack.bindIp, port: stack.ports.nsHttp }, 'GET', `/query?name=${name}`);
+  const nsQuery = (name: string) =>
+    goRequest({ host: stack.bindIp, port: stack.ports.nsHttp }, 'GET', `/query?name=${name}`);
   const octlNodes = async (...args: string[]) => {
     const result = await stack.octl(['node', 'get', '-o', 'json', ...args]);
     expect(result.code, result.stderr).toBe(0);
@@ -50,13 +58,20 @@ describe('node lifecycle', () => {
     ]);
     expect(listed.nodes[0]?.delay).toMatch(/^\d+ms$/);
     expect(listed.nodes[0]?.online_time).toMatch(/^[\dhms.µ]+$/);
-    expect({ total: listed.total, online: listed.online, offline: listed.offline }).toEqual({ total: 2, online: 2, offline: 0 });
+    expect({ total: listed.total, online: listed.online, offline: listed.offline }).toEqual({
+      total: 2,
+      online: 2,
+      offline: 0,
+    });
   });
 
   it('octl node status reports host figures in Octopoda text form', async () => {
     const result = await stack.octl(['node', 'status', '-o', 'json', 'lab-1']);
     expect(result.code, result.stderr).toBe(0);
-    const status = JSON.parse(result.stdout) as { nodes: Array<Record<string, string | number>>; average_cpuload: string };
+    const status = JSON.parse(result.stdout) as {
+      nodes: Array<Record<string, string | number>>;
+      average_cpuload: string;
+    };
     expect(status.nodes[0]).toMatchObject({ name: 'lab-1' });
     expect(status.nodes[0]?.memory_usage).toMatch(/^ *\d+\.\d%: \(\d+\.\d\dGB \/ \d+\.\d\dGB\)$/);
     expect(status.average_cpuload).toMatch(/^ *\d+\.\d%$/);
@@ -101,7 +116,10 @@ describe('node lifecycle', () => {
 
   it('name server entries expire once the brain is gone', async () => {
     await stack.brain.stop();
-    await waitFor(async () => (await nsQuery('brain.octlFace.request')).status === 400, { timeoutMs: 20_000, what: 'entry expiry' });
+    await waitFor(async () => (await nsQuery('brain.octlFace.request')).status === 400, {
+      timeoutMs: 20_000,
+      what: 'entry expiry',
+    });
     expect((await nsQuery('brain.octlFace.request')).json()).toEqual({ msg: 'redis: nil' });
   });
 });

@@ -33,11 +33,19 @@ export function goRequest(
   requestTarget: string,
   options: { auth?: OctopodaAuth; body?: string; contentType?: string } = {},
 ): Promise<RawResponse> {
-  const lines = [`${method} ${requestTarget} HTTP/1.1`, `Host: ${target.host}:${target.port}`, 'User-Agent: Go-http-client/1.1'];
+  const lines = [
+    `${method} ${requestTarget} HTTP/1.1`,
+    `Host: ${target.host}:${target.port}`,
+    'User-Agent: Go-http-client/1.1',
+  ];
   if (options.body !== undefined) lines.push(`Content-Length: ${Buffer.byteLength(options.body)}`);
   if (options.contentType) lines.push(`Content-Type: ${options.contentType}`);
   if (options.auth) {
-    lines.push(`Currentpath: ${options.auth.currentpath}`, `Password: ${options.auth.password}`, `Rootpath: ${options.auth.rootpath}`);
+    lines.push(
+      `Currentpath: ${options.auth.currentpath}`,
+      `Password: ${options.auth.password}`,
+      `Rootpath: ${options.auth.rootpath}`,
+    );
   }
   lines.push('Accept-Encoding: gzip', 'Connection: close');
   const wire = `${lines.join('\r\n')}\r\n\r\n${options.body ?? ''}`;

@@ -1,4 +1,12 @@
-import { freePorts, makeTempDir, makeTestPki, spawnProcess, waitFor, type SpawnedProcess, type TestPki } from '@octopod/testing';
+import {
+  freePorts,
+  makeTempDir,
+  makeTestPki,
+  spawnProcess,
+  waitFor,
+  type SpawnedProcess,
+  type TestPki,
+} from '@octopod/testing';
 import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -189,14 +197,21 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       const home = join(dir, 'tentacles', name);
       const configPath = writeYaml(join(dir, `${name}.yaml`), {
         name,
-        httpsNameServer: { enable: true, host: opts.nameServerHost ?? bindIp, port: nsHttps, httpPort: nsHttp },
+        httpsNameServer: {
+          enable: true,
+          host: opts.nameServerHost ?? bindIp,
+          port: nsHttps,
+          httpPort: nsHttp,
+        },
         heartbeat: { reconnectInterval: 0.2, reconnectMax: 2 },
         logger: { path: '', level: 'info' },
         workspace: { root: join(home, 'workspace'), store: join(home, 'fstore') },
         ssl: { caCert: pki.caPath, clientCert: cert.certPath, clientKey: cert.keyPath },
       });
       const args = [mainOf('tentacle'), '-c', configPath];
-      const [command, argv] = opts.netns ? ['ip', ['netns', 'exec', opts.netns, 'node', ...args]] : ['node', args];
+      const [command, argv] = opts.netns
+        ? ['ip', ['netns', 'exec', opts.netns, 'node', ...args]]
+        : ['node', args];
       const proc = spawnProcess(command, argv as string[], {
         cwd: dir,
         env: cleanEnv(opts.env ?? {}),
@@ -246,7 +261,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
             { timeoutMs, intervalMs: 200, what: `node ${name}` },
           );
         } catch (error) {
-          throw new Error(`${(error as Error).message}; last answer: ${last?.status} ${JSON.stringify(last?.body)}`);
+          throw new Error(
+            `${(error as Error).message}; last answer: ${last?.status} ${JSON.stringify(last?.body)}`,
+          );
         }
         return (last as ApiResponse<NodeView>).body;
       },

@@ -12,15 +12,21 @@ const config = join(root, '.run/quickstart/config/octl.yaml');
 const main = join(root, 'apps/octl/dist/main.js');
 
 if (!existsSync(config)) {
-  console.error('octl: no quick start found (.run/quickstart/config/octl.yaml). Run `npm run quickstart` first.');
+  console.error(
+    'octl: no quick start found (.run/quickstart/config/octl.yaml). Run `npm run quickstart` first.',
+  );
   process.exit(1);
 }
 if (!existsSync(main)) {
-  console.error('octl: apps/octl/dist/main.js is missing. Build first: `npm run build` (or `npm run quickstart`).');
+  console.error(
+    'octl: apps/octl/dist/main.js is missing. Build first: `npm run build` (or `npm run quickstart`).',
+  );
   process.exit(1);
 }
 
-const result = spawnSync(process.execPath, [main, '--config', config, ...process.argv.slice(2)], { stdio: 'inherit' });
+const result = spawnSync(process.execPath, [main, '--config', config, ...process.argv.slice(2)], {
+  stdio: 'inherit',
+});
 if (result.error) {
   console.error(`octl: ${result.error.message}`);
   process.exit(1);

@@ -9,8 +9,14 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(join(root, 'package.json'));
-const { createCa, issueClientCert, issueServerCert, hasCertifiedKey, readCertifiedKey, writeCertifiedKey } =
-  require('@octopod/pki');
+const {
+  createCa,
+  issueClientCert,
+  issueServerCert,
+  hasCertifiedKey,
+  readCertifiedKey,
+  writeCertifiedKey,
+} = require('@octopod/pki');
 const YAML = require('yaml');
 
 const base = join(root, '.run/quickstart');
@@ -68,9 +74,13 @@ const rootPassword =
 function ensureConfig(file, content) {
   const path = join(dirs.config, file);
   if (existsSync(path)) return;
-  writeFileSync(path, `# Made by the quick start (tools/quickstart/prepare.mjs); delete it to regenerate.\n${YAML.stringify(content)}`, {
-    mode: 0o600,
-  });
+  writeFileSync(
+    path,
+    `# Made by the quick start (tools/quickstart/prepare.mjs); delete it to regenerate.\n${YAML.stringify(content)}`,
+    {
+      mode: 0o600,
+    },
+  );
   made.push(`config/${file}`);
 }
 
@@ -89,7 +99,13 @@ ensureConfig('nameserver.yaml', {
 ensureConfig('brain.yaml', {
   name: 'brain',
   httpsNameServer: { enable: true, host: '127.0.0.1', port: PORTS.nsHttps, requestInterval: 1 },
-  tentacleFace: { ip: '127.0.0.1', port: PORTS.gateway, heartbeatInterval: 1, activeTimeout: 3, recordTimeout: 10 },
+  tentacleFace: {
+    ip: '127.0.0.1',
+    port: PORTS.gateway,
+    heartbeatInterval: 1,
+    activeTimeout: 3,
+    recordTimeout: 10,
+  },
   octlFace: { ip: '127.0.0.1', port: PORTS.api },
   database: { url: DATABASE_URL },
   redis: { url: 'redis://127.0.0.1:6379/0' },

@@ -30,7 +30,11 @@ export interface RunningBrain {
 }
 
 /** Migrates the database, then starts the roles asked for. Used by main.ts and by in-process tests. */
-export async function startBrain(config: BrainConfig, roles: BrainRoles, logger: Logger): Promise<RunningBrain> {
+export async function startBrain(
+  config: BrainConfig,
+  roles: BrainRoles,
+  logger: Logger,
+): Promise<RunningBrain> {
   const { connectionString, schema } = splitDatabaseUrl(config.database.url);
   const report = await migrate(connectionString, schema, readMigrations(defaultMigrationsDir()));
   if (report.applied.length) logger.info({ applied: report.applied }, 'database migrated');

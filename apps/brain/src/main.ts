@@ -28,7 +28,8 @@ function parseCommandLine(argv: string[]): { config?: string; roles: BrainRoles 
     process.exit(0);
   }
   const role = values.role ?? 'all';
-  if (!['all', 'api', 'worker'].includes(role)) throw new ConfigError('brain', [`--role must be all, api or worker (got "${role}")`]);
+  if (!['all', 'api', 'worker'].includes(role))
+    throw new ConfigError('brain', [`--role must be all, api or worker (got "${role}")`]);
   return { config: values.config, roles: { api: role !== 'worker', worker: role !== 'api' } };
 }
 

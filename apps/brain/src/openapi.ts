@@ -7,7 +7,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Octopod brain API')
     .setDescription(
-      'Native REST API of the Octopod brain. Authenticate with a client certificate from the brain\'s CA or ' +
+      "Native REST API of the Octopod brain. Authenticate with a client certificate from the brain's CA or " +
         '`Authorization: Bearer <secret>`. Errors are `{statusCode, code, message}` with a stable `code`.',
     )
     .setVersion(BRAIN_VERSION)

@@ -43,7 +43,9 @@ export interface ApiResponse {
 }
 
 /** A brain in this process on free ports, with its own CA, Postgres schema and Redis key prefix. */
-export async function startTestBrain(tentacleFace: Partial<BrainConfig['tentacleFace']> = {}): Promise<TestBrain> {
+export async function startTestBrain(
+  tentacleFace: Partial<BrainConfig['tentacleFace']> = {},
+): Promise<TestBrain> {
   const dir = makeTempDir('octopod-brain-');
   const pki = makeTestPki(dir.path);
   const server = pki.server('brain');
@@ -56,14 +58,25 @@ export async function startTestBrain(tentacleFace: Partial<BrainConfig['tentacle
   const config = parseBrainConfig({
     name: 'brain',
     octlFace: { ip: '127.0.0.1', port: apiPort },
-    tentacleFace: { ip: '127.0.0.1', port: gatewayPort, heartbeatInterval: 0.1, activeTimeout: 0.5, recordTimeout: 1.5, ...tentacleFace },
+    tentacleFace: {
+      ip: '127.0.0.1',
+      port: gatewayPort,
+      heartbeatInterval: 0.1,
+      activeTimeout: 0.5,
+      recordTimeout: 1.5,
+      ...tentacleFace,
+    },
     database: { url: url.toString() },
     redis: { url: REDIS_URL, keyPrefix: `it-${suffix}:` },
     ssl: { caCert: pki.caPath, serverCert: server.certPath, serverKey: server.keyPath },
     workgroup: { rootPassword: ROOT_PASSWORD },
     logger: { level: 'warn' },
   });
-  const brain = await startBrain(config, { api: true, worker: true }, pino({ level: process.env.OCTOPOD_TEST_LOG ?? 'warn' }));
+  const brain = await startBrain(
+    config,
+    { api: true, worker: true },
+    pino({ level: process.env.OCTOPOD_TEST_LOG ?? 'warn' }),
+  );
   const ca = readFileSync(pki.caPath);
   const gatewayUrl = `wss://127.0.0.1:${gatewayPort}/tentacle`;
   const tentacles: FakeTentacle[] = [];
@@ -89,7 +102,12 @@ export async function startTestBrain(tentacleFace: Partial<BrainConfig['tentacle
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
             const text = Buffer.concat(chunks).toString();
-            resolve({ status: res.statusCode ?? 0, text, json: () => JSON.parse(text), headers: res.headers });
+            resolve({
+              status: res.statusCode ?? 0,
+              text,
+              json: () => JSON.parse(text),
+              headers: res.headers,
+            });
           });
         },
       );

@@ -100,4 +100,3 @@ export function loadConfig(configPath: string | undefined, env: NodeJS.ProcessEn
   const file = configPath ?? env[CONFIG_ENV_VAR];
   return parseConfig(file ? readYamlDocument(file, APP) : {}, env);
 }
-

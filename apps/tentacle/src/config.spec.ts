@@ -16,8 +16,15 @@ describe('parseConfig', () => {
     expect(config.httpsNameServer).toEqual({ enable: true, host: '127.0.0.1', port: 3455, httpPort: 3456 });
     expect(config.brain).toEqual({ name: 'brain', ip: '127.0.0.1', port: 3457 });
     expect(config.heartbeat).toEqual({ reconnectInterval: 1, reconnectMax: 30 });
-    expect(config.logger).toEqual({ path: '/var/octopoda/tentacle/log', namePrefix: 'tentacle', level: 'info' });
-    expect(config.workspace).toEqual({ root: '/var/octopoda/tentacle/workspace', store: '/var/octopoda/tentacle/FSTORE' });
+    expect(config.logger).toEqual({
+      path: '/var/octopoda/tentacle/log',
+      namePrefix: 'tentacle',
+      level: 'info',
+    });
+    expect(config.workspace).toEqual({
+      root: '/var/octopoda/tentacle/workspace',
+      store: '/var/octopoda/tentacle/FSTORE',
+    });
     expect(config.env).toEqual([]);
   });
 
@@ -28,7 +35,9 @@ describe('parseConfig', () => {
 
   it('derives the name server HTTP port from its port unless given', () => {
     expect(parseConfig({ ssl, httpsNameServer: { port: 4000 } }).httpsNameServer.httpPort).toBe(4001);
-    expect(parseConfig({ ssl, httpsNameServer: { port: 4000, httpPort: 5000 } }).httpsNameServer.httpPort).toBe(5000);
+    expect(
+      parseConfig({ ssl, httpsNameServer: { port: 4000, httpPort: 5000 } }).httpsNameServer.httpPort,
+    ).toBe(5000);
   });
 
   it('reads an Octopoda-style tentacle.yaml, ignoring fields it does not use', () => {
@@ -50,7 +59,10 @@ describe('parseConfig', () => {
   });
 
   it('makes relative paths absolute', () => {
-    const config = parseConfig({ ssl: { caCert: 'ca.pem', clientCert: 'a.pem', clientKey: 'a.key' }, workspace: { root: 'ws' } });
+    const config = parseConfig({
+      ssl: { caCert: 'ca.pem', clientCert: 'a.pem', clientKey: 'a.key' },
+      workspace: { root: 'ws' },
+    });
     expect(isAbsolute(config.ssl.caCert)).toBe(true);
     expect(isAbsolute(config.workspace.root)).toBe(true);
   });
@@ -101,7 +113,10 @@ describe('parseConfig', () => {
   });
 
   it('reports missing ssl files one by one', () => {
-    expect(issuesOf({ ssl: { caCert: 'ca.pem' } })).toEqual(['ssl.clientCert: is required', 'ssl.clientKey: is required']);
+    expect(issuesOf({ ssl: { caCert: 'ca.pem' } })).toEqual([
+      'ssl.clientCert: is required',
+      'ssl.clientKey: is required',
+    ]);
   });
 
   it('refuses a backoff cap below its base', () => {
@@ -115,6 +130,8 @@ describe('parseConfig', () => {
   });
 
   it('refuses a bad env value with the field it overrides', () => {
-    expect(issuesOf({ ssl }, { TENTACLE_NS_ENABLE: 'maybe' })).toEqual([expect.stringMatching(/^httpsNameServer\.enable: /)]);
+    expect(issuesOf({ ssl }, { TENTACLE_NS_ENABLE: 'maybe' })).toEqual([
+      expect.stringMatching(/^httpsNameServer\.enable: /),
+    ]);
   });
 });

@@ -1,4 +1,10 @@
-import { booleanish, numeric, parseConfig as parseDocument, readYamlDocument, type EnvOverrides } from '@octopod/config';
+import {
+  booleanish,
+  numeric,
+  parseConfig as parseDocument,
+  readYamlDocument,
+  type EnvOverrides,
+} from '@octopod/config';
 import { nodeNameSchema } from '@octopod/protocol';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -65,7 +71,12 @@ export const configSchema = z
       .prefault({}),
     ssl: z.object({ caCert: path, clientCert: path, clientKey: path }, { error: 'is required' }),
     env: z
-      .array(z.object({ key: z.string().min(1), value: z.preprocess((v) => (v == null ? '' : String(v)), z.string()) }))
+      .array(
+        z.object({
+          key: z.string().min(1),
+          value: z.preprocess((v) => (v == null ? '' : String(v)), z.string()),
+        }),
+      )
       .nullish()
       .transform((list) => list ?? []),
   })
@@ -104,7 +115,12 @@ function defaultNodeName(): string {
 /** Validates a parsed YAML document (plus env overrides) into a config. Pure: no file or process access. */
 export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): TentacleConfig {
   // The tentacle's issue lines have never named the env var behind a value; kept so.
-  const config = parseDocument(configSchema, raw, { app: APP, overrides: ENV_OVERRIDES, env, citeEnv: false });
+  const config = parseDocument(configSchema, raw, {
+    app: APP,
+    overrides: ENV_OVERRIDES,
+    env,
+    citeEnv: false,
+  });
   // Relative paths are taken from the working directory, as Octopoda does.
   return {
     ...config,

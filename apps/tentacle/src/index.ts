@@ -6,4 +6,11 @@ export { Link, type LinkEvents, type LinkOptions, type ReadyEvent, type DownEven
 export { nameServerResolver, staticResolver, type NameServerLocation, type Resolver } from './link/resolver';
 export { parseAddress, type BrainAddress } from './link/address';
 export { StatusSampler, type StatusSource } from './status/sampler';
-export { startSwarm, simulatedName, type Swarm, type SwarmOptions, type SwarmReady, type SwarmStats } from './swarm/swarm';
+export {
+  startSwarm,
+  simulatedName,
+  type Swarm,
+  type SwarmOptions,
+  type SwarmReady,
+  type SwarmStats,
+} from './swarm/swarm';

@@ -13,12 +13,21 @@ export interface TentacleLogger {
 }
 
 /** pino JSON to stdout, and to `<logger.path>/<namePrefix>.log` when a path is set. */
-export function createLogger(options: TentacleConfig['logger'], base: Record<string, unknown> = {}): TentacleLogger {
-  const streams: pino.StreamEntry[] = [{ level: options.level as pino.Level, stream: pino.destination({ dest: 1, sync: true }) }];
-  let file: pino.DestinationStream & { flushSync?: () => void } | undefined;
+export function createLogger(
+  options: TentacleConfig['logger'],
+  base: Record<string, unknown> = {},
+): TentacleLogger {
+  const streams: pino.StreamEntry[] = [
+    { level: options.level as pino.Level, stream: pino.destination({ dest: 1, sync: true }) },
+  ];
+  let file: (pino.DestinationStream & { flushSync?: () => void }) | undefined;
   if (options.path) {
     mkdirSync(options.path, { recursive: true });
-    file = pino.destination({ dest: join(options.path, `${options.namePrefix}.log`), sync: false, mkdir: true });
+    file = pino.destination({
+      dest: join(options.path, `${options.namePrefix}.log`),
+      sync: false,
+      mkdir: true,
+    });
     streams.push({ level: options.level as pino.Level, stream: file });
   }
   const logger = pino(

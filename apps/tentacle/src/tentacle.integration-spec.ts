@@ -42,7 +42,11 @@ function config(dir: string, overrides: Record<string, unknown>, certName = 'pi-
     heartbeat: { reconnectInterval: 0.05, reconnectMax: 0.2 },
     logger: { path: join(dir, 'log'), namePrefix: 'tentacle', level: 'debug' },
     workspace: { root: join(dir, 'workspace'), store: join(dir, 'FSTORE') },
-    ssl: { caCert: pki.caPath, clientCert: join(pki.dir, `${certName}.pem`), clientKey: join(pki.dir, `${certName}.key`) },
+    ssl: {
+      caCert: pki.caPath,
+      clientCert: join(pki.dir, `${certName}.pem`),
+      clientKey: join(pki.dir, `${certName}.key`),
+    },
     ...overrides,
   });
 }
@@ -71,7 +75,12 @@ describe('tentacle link against a fake brain', () => {
     const { logs } = start(config(dir, direct(brain)));
     const connection = await brain.nextConnection();
     const hello = await connection.hello;
-    expect(hello).toMatchObject({ name: 'pi-1', version: tentacleVersion(), protocol: 1, capabilities: ['status'] });
+    expect(hello).toMatchObject({
+      name: 'pi-1',
+      version: tentacleVersion(),
+      protocol: 1,
+      capabilities: ['status'],
+    });
     expect(hello.facts.addr).toBe('127.0.0.1');
     expect(connection.certificateCn).toBe(hello.name);
     const ready = await waitFor(() => logs.find('ready')[0], { what: 'ready log' });
@@ -85,11 +94,20 @@ describe('tentacle link against a fake brain', () => {
     start(config(scratch(), direct(brain)));
     const connection = await brain.nextConnection();
     expect(await waitFor(() => connection.heartbeats.length)).toBeGreaterThan(0);
-    expect(connection.heartbeats[0]).toMatchObject({ seq: 0, delayMs: null, offsetMs: null, offsetErrorMs: null });
-    const measured = await waitFor(() => connection.heartbeats.find((hb) => hb.offsetMs !== null), { what: 'estimate' });
+    expect(connection.heartbeats[0]).toMatchObject({
+      seq: 0,
+      delayMs: null,
+      offsetMs: null,
+      offsetErrorMs: null,
+    });
+    const measured = await waitFor(() => connection.heartbeats.find((hb) => hb.offsetMs !== null), {
+      what: 'estimate',
+    });
     expect(measured.delayMs).toBeGreaterThanOrEqual(0);
     expect(measured.offsetErrorMs).toBeGreaterThanOrEqual(0);
-    expect(Math.abs((measured.offsetMs as number) - 5000)).toBeLessThanOrEqual((measured.offsetErrorMs as number) + 5);
+    expect(Math.abs((measured.offsetMs as number) - 5000)).toBeLessThanOrEqual(
+      (measured.offsetErrorMs as number) + 5,
+    );
   });
 
   it('answers status.get with a valid status of this host', async () => {
@@ -124,7 +142,9 @@ describe('tentacle link against a fake brain', () => {
     first.dropAll();
     const moved = await second.nextConnection();
     expect((await moved.hello).name).toBe('pi-1');
-    await waitFor(() => logs.find('ready').some((line) => line.brain === 'second'), { what: 'ready with second brain' });
+    await waitFor(() => logs.find('ready').some((line) => line.brain === 'second'), {
+      what: 'ready with second brain',
+    });
     expect(ns.queries.length).toBeGreaterThanOrEqual(2);
     expect(logs.find('link down')[0]).toMatchObject({ address: first.address, welcomed: true });
   });
@@ -133,7 +153,9 @@ describe('tentacle link against a fake brain', () => {
     const ns = await FakeNameServer.start();
     cleanups.push(() => ns.close());
     const brain = await fakeBrain();
-    const { logs } = start(config(scratch(), { httpsNameServer: { enable: true, host: '127.0.0.1', port: 1, httpPort: ns.port } }));
+    const { logs } = start(
+      config(scratch(), { httpsNameServer: { enable: true, host: '127.0.0.1', port: 1, httpPort: ns.port } }),
+    );
     await waitFor(() => ns.queries.length >= 2, { what: 'repeated queries' });
     expect(logs.find('cannot reach brain')[0]).toMatchObject({ code: 'resolve_failed' });
     ns.entries.set('brain.tentacleFace.message', brain.address);
@@ -146,7 +168,9 @@ describe('tentacle link against a fake brain', () => {
     const { logs } = start(config(scratch(), { ...direct(brain), name: 'pi-9' }));
     const first = await brain.nextConnection();
     expect(await first.closed).toMatchObject({ code: CloseCode.identityMismatch });
-    const refusal = await waitFor(() => logs.lines.find((line) => line.level === ERROR_LEVEL), { what: 'error log' });
+    const refusal = await waitFor(() => logs.lines.find((line) => line.level === ERROR_LEVEL), {
+      what: 'error log',
+    });
     expect(refusal.msg).toMatch(/name does not match the client certificate/);
     expect(refusal).toMatchObject({ code: 4403, reason: expect.stringContaining('pi-9') });
     const retry = await brain.nextConnection(1);
@@ -159,7 +183,9 @@ describe('tentacle link against a fake brain', () => {
     await new Promise((resolve) => tentacle.events.once('ready', resolve));
     const connection = await brain.nextConnection();
     connection.socket.send('{"v":1,"kind":');
-    connection.socket.send(JSON.stringify({ v: 1, id: 'x1', kind: 'heartbeat.ack', ts: 0, body: { seq: 'one' } }));
+    connection.socket.send(
+      JSON.stringify({ v: 1, id: 'x1', kind: 'heartbeat.ack', ts: 0, body: { seq: 'one' } }),
+    );
     await waitFor(() => connection.errors.length >= 2, { what: 'error replies' });
     expect(connection.errors.map((e) => (e.body as { code: string }).code)).toEqual(['bad_json', 'bad_body']);
     const reply = await connection.peer.request('status.get', {});

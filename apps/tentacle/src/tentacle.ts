@@ -40,10 +40,16 @@ export function readTls(ssl: TentacleConfig['ssl']): TlsMaterial {
     try {
       return readFileSync(file);
     } catch (error) {
-      throw new Error(`ssl.${field}: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw new Error(
+        `ssl.${field}: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      );
     }
   };
-  return { ca: read('caCert', ssl.caCert), cert: read('clientCert', ssl.clientCert), key: read('clientKey', ssl.clientKey) };
+  return {
+    ca: read('caCert', ssl.caCert),
+    cert: read('clientCert', ssl.clientCert),
+    key: read('clientKey', ssl.clientKey),
+  };
 }
 
 /** Starts the agent: workspace dirs, status sampler, and the self-healing link to the brain. */
@@ -58,7 +64,10 @@ export function startTentacle(config: TentacleConfig, deps: TentacleDeps = {}): 
     version: tentacleVersion(),
     resolve: resolverFor(config),
     tls,
-    reconnect: { baseMs: config.heartbeat.reconnectInterval * 1000, capMs: config.heartbeat.reconnectMax * 1000 },
+    reconnect: {
+      baseMs: config.heartbeat.reconnectInterval * 1000,
+      capMs: config.heartbeat.reconnectMax * 1000,
+    },
     status: deps.status ?? (ownSampler as StatusSampler),
     logger,
     helloTimeoutMs: deps.helloTimeoutMs,

@@ -13,8 +13,12 @@ describe('numeric', () => {
   });
 
   it('leaves anything else for the inner schema to refuse', () => {
-    expect(port.safeParse('abc').error?.issues[0]?.message).toBe('Invalid input: expected number, received string');
-    expect(port.safeParse('').error?.issues[0]?.message).toBe('Invalid input: expected number, received string');
+    expect(port.safeParse('abc').error?.issues[0]?.message).toBe(
+      'Invalid input: expected number, received string',
+    );
+    expect(port.safeParse('').error?.issues[0]?.message).toBe(
+      'Invalid input: expected number, received string',
+    );
     expect(port.safeParse('0').success).toBe(false);
   });
 

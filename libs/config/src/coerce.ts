@@ -4,7 +4,9 @@ import { z } from 'zod';
 // inner schema unchanged and fails there with the field's own message.
 
 function toNumber(value: unknown): unknown {
-  return typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;
+  return typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))
+    ? Number(value)
+    : value;
 }
 
 const TRUE_WORDS = ['true', '1', 'yes', 'on'];

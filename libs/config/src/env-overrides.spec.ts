@@ -5,7 +5,9 @@ const overrides = { APP_PORT: ['port'], APP_REDIS_URL: ['redis', 'url'], APP_CA:
 
 describe('applyEnvOverrides', () => {
   it('writes each set variable into its field as a string, creating sections on the way', () => {
-    expect(applyEnvOverrides({ port: 1 }, overrides, { APP_PORT: '2', APP_CA: 'ca.pem', OTHER: 'x' })).toEqual({
+    expect(
+      applyEnvOverrides({ port: 1 }, overrides, { APP_PORT: '2', APP_CA: 'ca.pem', OTHER: 'x' }),
+    ).toEqual({
       port: '2',
       ssl: { caCert: 'ca.pem' },
     });
@@ -20,13 +22,17 @@ describe('applyEnvOverrides', () => {
   });
 
   it('replaces a section that is not a mapping', () => {
-    expect(applyEnvOverrides({ redis: 'oops', ssl: ['x'] }, overrides, { APP_REDIS_URL: 'u', APP_CA: 'c' })).toEqual({
+    expect(
+      applyEnvOverrides({ redis: 'oops', ssl: ['x'] }, overrides, { APP_REDIS_URL: 'u', APP_CA: 'c' }),
+    ).toEqual({
       redis: { url: 'u' },
       ssl: { caCert: 'c' },
     });
   });
 
   it('applies an empty value but not an unset one', () => {
-    expect(applyEnvOverrides({ port: 1 }, overrides, { APP_PORT: '', APP_CA: undefined })).toEqual({ port: '' });
+    expect(applyEnvOverrides({ port: 1 }, overrides, { APP_PORT: '', APP_CA: undefined })).toEqual({
+      port: '',
+    });
   });
 });

@@ -10,14 +10,19 @@ const schema = z.object({
 const overrides = { APP_PORT: ['port'], APP_CA: ['ssl', 'caCert'] };
 
 /** What a ConfigError with exactly these issue lines matches. */
-const invalid = (issues: string[]) => expect.objectContaining({ name: 'ConfigError', code: 'config_invalid', issues });
+const invalid = (issues: string[]) =>
+  expect.objectContaining({ name: 'ConfigError', code: 'config_invalid', issues });
 
-const parse = (doc: unknown, options: Partial<ParseOptions> = {}) => () =>
-  parseConfig(schema, doc, { app: 'demo', overrides, ...options });
+const parse =
+  (doc: unknown, options: Partial<ParseOptions> = {}) =>
+  () =>
+    parseConfig(schema, doc, { app: 'demo', overrides, ...options });
 
 describe('parseConfig', () => {
   it('validates the document with env overrides applied and coerced', () => {
-    expect(parseConfig(schema, { ssl: { caCert: 'a' } }, { app: 'demo', overrides, env: { APP_PORT: '8080' } })).toEqual({
+    expect(
+      parseConfig(schema, { ssl: { caCert: 'a' } }, { app: 'demo', overrides, env: { APP_PORT: '8080' } }),
+    ).toEqual({
       port: 8080,
       ssl: { caCert: 'a' },
     });
@@ -41,7 +46,10 @@ describe('parseConfig', () => {
       invalid(['port: Too big: expected number to be <=65535 (from APP_PORT)', 'ssl: is required']),
     );
     expect(parse({}, { env, citeEnv: false, missingAsRequired: false })).toThrow(
-      invalid(['port: Too big: expected number to be <=65535', 'ssl: Invalid input: expected object, received undefined']),
+      invalid([
+        'port: Too big: expected number to be <=65535',
+        'ssl: Invalid input: expected object, received undefined',
+      ]),
     );
   });
 });

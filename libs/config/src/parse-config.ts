@@ -25,11 +25,18 @@ export function asMapping(doc: unknown, app: string): Record<string, unknown> {
  * Validates a parsed document, with env overrides applied, against `schema`. Pure: no file or process access.
  * Throws a ConfigError naming every bad field.
  */
-export function parseConfig<S extends z.ZodType>(schema: S, doc: unknown, options: ParseOptions): z.output<S> {
+export function parseConfig<S extends z.ZodType>(
+  schema: S,
+  doc: unknown,
+  options: ParseOptions,
+): z.output<S> {
   const { app, overrides = {}, env = {}, citeEnv = true, missingAsRequired = true } = options;
   const parsed = schema.safeParse(applyEnvOverrides(asMapping(doc, app), overrides, env));
   if (!parsed.success) {
-    throw new ConfigError(app, formatIssues(parsed.error, { overrides: citeEnv ? overrides : {}, env, missingAsRequired }));
+    throw new ConfigError(
+      app,
+      formatIssues(parsed.error, { overrides: citeEnv ? overrides : {}, env, missingAsRequired }),
+    );
   }
   return parsed.data;
 }

@@ -18,7 +18,8 @@ function fileWith(text: string): string {
 }
 
 /** What a ConfigError with exactly these issue lines matches. */
-const invalid = (issues: unknown[]) => expect.objectContaining({ name: 'ConfigError', code: 'config_invalid', issues });
+const invalid = (issues: unknown[]) =>
+  expect.objectContaining({ name: 'ConfigError', code: 'config_invalid', issues });
 
 describe('readYamlDocument', () => {
   it('returns the mapping in the file', () => {

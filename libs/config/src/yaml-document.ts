@@ -9,7 +9,9 @@ export function readYamlDocument(path: string, app: string): Record<string, unkn
   try {
     source = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(app, [`${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`]);
+    throw new ConfigError(app, [
+      `${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    ]);
   }
   let doc: unknown;
   try {

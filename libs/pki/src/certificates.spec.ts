@@ -39,7 +39,10 @@ describe('pki', () => {
 
   it('rejects a CSR whose signature does not match', () => {
     const { csrPem } = createCsr('x');
-    const tampered = csrPem.replace(/([A-Za-z0-9+/]{10})([A-Za-z0-9+/])/, (_m, a: string, b: string) => a + (b === 'A' ? 'B' : 'A'));
+    const tampered = csrPem.replace(
+      /([A-Za-z0-9+/]{10})([A-Za-z0-9+/])/,
+      (_m, a: string, b: string) => a + (b === 'A' ? 'B' : 'A'),
+    );
     expect(() => signClientCsr(ca, tampered, 'x')).toThrow();
   });
 });

@@ -50,7 +50,9 @@ function nativeSigner(keyPem: string): forge.pki.rsa.PrivateKey {
   return {
     sign: (md: forge.md.MessageDigest) => {
       const digestInfo = Buffer.concat([SHA256_DIGEST_INFO, Buffer.from(md.digest().getBytes(), 'binary')]);
-      return privateEncrypt({ key: keyPem, padding: constants.RSA_PKCS1_PADDING }, digestInfo).toString('binary');
+      return privateEncrypt({ key: keyPem, padding: constants.RSA_PKCS1_PADDING }, digestInfo).toString(
+        'binary',
+      );
     },
   } as unknown as forge.pki.rsa.PrivateKey;
 }

@@ -5,7 +5,8 @@ import type { SchemaMap } from './messages';
 /** A protocol violation, with a stable machine code. */
 export class ProtocolError extends Error {
   constructor(
-    readonly code: 'bad_json' | 'bad_envelope' | 'unknown_kind' | 'bad_body' | 'version' | 'timeout' | 'closed' | 'remote',
+    readonly code:
+      'bad_json' | 'bad_envelope' | 'unknown_kind' | 'bad_body' | 'version' | 'timeout' | 'closed' | 'remote',
     message: string,
     /** Id of the offending envelope, when the envelope itself was readable (so the reply can carry `re`). */
     readonly envelopeId?: string,
@@ -30,7 +31,8 @@ export function decode<M extends SchemaMap>(text: string, schemas: M): Envelope<
     throw new ProtocolError('bad_json', 'frame is not JSON');
   }
   const envelope = envelopeSchema.safeParse(raw);
-  if (!envelope.success) throw new ProtocolError('bad_envelope', `bad envelope: ${envelope.error.issues[0]?.message}`);
+  if (!envelope.success)
+    throw new ProtocolError('bad_envelope', `bad envelope: ${envelope.error.issues[0]?.message}`);
   const { v, kind } = envelope.data;
   if (v !== PROTOCOL_VERSION) {
     throw new ProtocolError('version', `protocol version ${v} is not ${PROTOCOL_VERSION}`, envelope.data.id);
@@ -40,7 +42,11 @@ export function decode<M extends SchemaMap>(text: string, schemas: M): Envelope<
   const body = schema.safeParse(envelope.data.body);
   if (!body.success) {
     const issue = body.error.issues[0];
-    throw new ProtocolError('bad_body', `bad ${kind}: ${issue?.path.join('.') || 'body'}: ${issue?.message}`, envelope.data.id);
+    throw new ProtocolError(
+      'bad_body',
+      `bad ${kind}: ${issue?.path.join('.') || 'body'}: ${issue?.message}`,
+      envelope.data.id,
+    );
   }
   return { ...envelope.data, kind: kind as Extract<keyof M, string>, body: body.data };
 }

@@ -59,7 +59,9 @@ export const nodeStatusSchema = z.object({
   platform: z.string(),
   cpuCores: z.number().int().nonnegative(),
   /** The node's clock at reply time, RFC 3339 with the node's UTC offset (Go's time.Time must parse it). */
-  localTime: z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/, 'must be RFC 3339'),
+  localTime: z
+    .string()
+    .regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/, 'must be RFC 3339'),
   /** CPU load, percent, over the last sample (~1 s). */
   cpuLoadShort: z.number().nonnegative(),
   /** CPU load, percent, averaged over the last 10 samples. */

@@ -7,17 +7,34 @@ type Up = typeof upstreamSchemas;
 type Down = typeof downstreamSchemas;
 
 /** Two peers wired back to back, as brain and tentacle would be over a socket. */
-function pair(brainHandlers: Partial<HandlerMap<Up, Down>> = {}, tentacleHandlers: Partial<HandlerMap<Down, Up>> = {}) {
+function pair(
+  brainHandlers: Partial<HandlerMap<Up, Down>> = {},
+  tentacleHandlers: Partial<HandlerMap<Down, Up>> = {},
+) {
   const toTentacle: string[] = [];
   const toBrain: string[] = [];
-  const brainSocket: FrameSocket & { readyState: number } = { readyState: 1, send: (d) => void toTentacle.push(d) };
-  const tentacleSocket: FrameSocket & { readyState: number } = { readyState: 1, send: (d) => void toBrain.push(d) };
+  const brainSocket: FrameSocket & { readyState: number } = {
+    readyState: 1,
+    send: (d) => void toTentacle.push(d),
+  };
+  const tentacleSocket: FrameSocket & { readyState: number } = {
+    readyState: 1,
+    send: (d) => void toBrain.push(d),
+  };
   const noop = () => undefined;
   const brain = new Peer<Up, Down>(brainSocket, upstreamSchemas, {
-    hello: noop, heartbeat: noop, status: noop, error: noop, ...brainHandlers,
+    hello: noop,
+    heartbeat: noop,
+    status: noop,
+    error: noop,
+    ...brainHandlers,
   });
   const tentacle = new Peer<Down, Up>(tentacleSocket, downstreamSchemas, {
-    welcome: noop, 'heartbeat.ack': noop, 'status.get': noop, error: noop, ...tentacleHandlers,
+    welcome: noop,
+    'heartbeat.ack': noop,
+    'status.get': noop,
+    error: noop,
+    ...tentacleHandlers,
   });
   const pump = async () => {
     while (toTentacle.length || toBrain.length) {
@@ -29,8 +46,16 @@ function pair(brainHandlers: Partial<HandlerMap<Up, Down>> = {}, tentacleHandler
 }
 
 const status = {
-  name: 'n1', platform: 'x', cpuCores: 2, localTime: '2026-01-01T00:00:00Z', cpuLoadShort: 1, cpuLoadLong: 1,
-  memUsed: 1, memTotal: 2, diskUsed: 1, diskTotal: 2,
+  name: 'n1',
+  platform: 'x',
+  cpuCores: 2,
+  localTime: '2026-01-01T00:00:00Z',
+  cpuLoadShort: 1,
+  cpuLoadLong: 1,
+  memUsed: 1,
+  memTotal: 2,
+  diskUsed: 1,
+  diskTotal: 2,
 };
 
 describe('Peer', () => {
@@ -43,7 +68,14 @@ describe('Peer', () => {
 
   it('turns a throwing handler into an error reply and keeps going', async () => {
     const onError = vi.fn();
-    const { brain, pump } = pair({}, { 'status.get': () => { throw new Error('disk on fire'); } });
+    const { brain, pump } = pair(
+      {},
+      {
+        'status.get': () => {
+          throw new Error('disk on fire');
+        },
+      },
+    );
     const reply = brain.request('status.get', {});
     await pump();
     await expect(reply).rejects.toThrow(/disk on fire/);
@@ -53,7 +85,11 @@ describe('Peer', () => {
   it('answers a malformed frame with an error', async () => {
     const { tentacle, toBrain } = pair();
     await tentacle.receive('{"v":1,"id":"x","kind":"nope","ts":0,"body":{}}');
-    expect(JSON.parse(toBrain[0] as string)).toMatchObject({ kind: 'error', re: 'x', body: { code: 'unknown_kind' } });
+    expect(JSON.parse(toBrain[0] as string)).toMatchObject({
+      kind: 'error',
+      re: 'x',
+      body: { code: 'unknown_kind' },
+    });
   });
 
   it('times out a request with no reply', async () => {

@@ -87,7 +87,13 @@ export class FakeTentacle {
       version: 'fake-1.0',
       protocol: PROTOCOL_VERSION,
       capabilities: ['status'],
-      facts: { hostname: this.options.name, platform: 'linux', arch: 'x64', cpuCores: 1, addr: this.options.addr ?? '10.9.9.9' },
+      facts: {
+        hostname: this.options.name,
+        platform: 'linux',
+        arch: 'x64',
+        cpuCores: 1,
+        addr: this.options.addr ?? '10.9.9.9',
+      },
     });
     this.welcome = reply.body as Welcome;
     if (this.options.heartbeats !== false) {
@@ -120,8 +126,16 @@ export class FakeTentacle {
 
   status(): NodeStatus {
     return {
-      name: this.options.name, platform: 'fake cpu', cpuCores: 1, localTime: new Date().toISOString(),
-      cpuLoadShort: 1, cpuLoadLong: 2, memUsed: 1, memTotal: 2, diskUsed: 3, diskTotal: 4,
+      name: this.options.name,
+      platform: 'fake cpu',
+      cpuCores: 1,
+      localTime: new Date().toISOString(),
+      cpuLoadShort: 1,
+      cpuLoadLong: 2,
+      memUsed: 1,
+      memTotal: 2,
+      diskUsed: 3,
+      diskTotal: 4,
     };
   }
 
@@ -131,7 +145,8 @@ export class FakeTentacle {
 
   close(): Promise<{ code: number; reason: string }> {
     clearInterval(this.timer);
-    if (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING) this.socket.close(1000);
+    if (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING)
+      this.socket.close(1000);
     return this.closedPromise;
   }
 }

@@ -1,4 +1,10 @@
-import { createCa, issueClientCert, issueServerCert, writeCertifiedKey, type CertifiedKey } from '@octopod/pki';
+import {
+  createCa,
+  issueClientCert,
+  issueServerCert,
+  writeCertifiedKey,
+  type CertifiedKey,
+} from '@octopod/pki';
 import { join } from 'node:path';
 
 export interface TestPki {
@@ -19,7 +25,8 @@ export function makeTestPki(dir: string, caName = 'Octopod Test CA'): TestPki {
     dir,
     ca,
     caPath,
-    server: (name, hosts = []) => writeCertifiedKey(dir, name, issueServerCert(ca, { commonName: name, hosts })),
+    server: (name, hosts = []) =>
+      writeCertifiedKey(dir, name, issueServerCert(ca, { commonName: name, hosts })),
     client: (commonName, file) =>
       writeCertifiedKey(join(dir), file ?? commonName, issueClientCert(ca, { commonName })),
   };

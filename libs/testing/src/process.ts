@@ -58,21 +58,30 @@ export function spawnProcess(command: string, args: string[], options: SpawnOpti
   });
 
   const waitForLine = (pattern: RegExp | string, timeoutMs = 20_000) => {
-    const test = (line: string) => (typeof pattern === 'string' ? line.includes(pattern) : pattern.test(line));
+    const test = (line: string) =>
+      typeof pattern === 'string' ? line.includes(pattern) : pattern.test(line);
     const seen = lines.find(test);
     if (seen !== undefined) return Promise.resolve(seen);
     return new Promise<string>((resolve, reject) => {
       const watcher = { test, resolve: (line: string) => (clearTimeout(timer), resolve(line)) };
       const timer = setTimeout(() => {
         watchers.delete(watcher);
-        reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms; output:\n${lines.slice(-40).join('\n')}`));
+        reject(
+          new Error(
+            `no line matching ${pattern} within ${timeoutMs} ms; output:\n${lines.slice(-40).join('\n')}`,
+          ),
+        );
       }, timeoutMs);
       watchers.add(watcher);
       void exited.then((code) => {
         if (!watchers.has(watcher)) return;
         watchers.delete(watcher);
         clearTimeout(timer);
-        reject(new Error(`process exited (${code}) before printing ${pattern}; output:\n${lines.slice(-40).join('\n')}`));
+        reject(
+          new Error(
+            `process exited (${code}) before printing ${pattern}; output:\n${lines.slice(-40).join('\n')}`,
+          ),
+        );
       });
     });
   };

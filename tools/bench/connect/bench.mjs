@@ -31,7 +31,9 @@ for (const count of counts) {
   const started = Date.now();
   const swarm = startSwarm({ count, ca: brain.ca, brain: brain.gateway, certCacheDir: values['cert-cache'] });
   const ready = await swarm.ready;
-  console.error(`N=${count}: all welcomed in ${Math.round(ready.elapsedMs)} ms; waiting for the API to list them online ...`);
+  console.error(
+    `N=${count}: all welcomed in ${Math.round(ready.elapsedMs)} ms; waiting for the API to list them online ...`,
+  );
   // The swarm times from its first dial; certificate set-up before that is not the brain's cost.
   const setupMs = Date.now() - started - ready.elapsedMs;
   let online = 0;
@@ -40,7 +42,9 @@ for (const count of counts) {
     await sleep(100);
   }
   const allOnlineMs = Math.round(Date.now() - started - setupMs);
-  console.error(`N=${count}: all online after ${allOnlineMs} ms; measuring the brain at rest for ${restSeconds} s ...`);
+  console.error(
+    `N=${count}: all online after ${allOnlineMs} ms; measuring the brain at rest for ${restSeconds} s ...`,
+  );
   await sleep(3_000); // let the join burst settle before measuring rest
   const rest = await measureAtRest(brain.pid, restSeconds);
   const stats = swarm.stats();

@@ -51,12 +51,14 @@ if (args.help) {
   process.exit(0);
 }
 if (!existsSync(entry)) fail(`${entry} is missing: build first (npx tsc -b apps/tentacle)`);
-if (!args['ca-cert'] || !args['ca-key']) fail('--ca-cert and --ca-key are required (the CA that signs node certificates)');
+if (!args['ca-cert'] || !args['ca-key'])
+  fail('--ca-cert and --ca-key are required (the CA that signs node certificates)');
 if (!args.brain === !args['name-server']) fail('give exactly one of --brain or --name-server');
 
 const number = (name, { integer = false, min = 0 } = {}) => {
   const value = Number(args[name]);
-  if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) fail(`--${name} must be a number >= ${min}`);
+  if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value)))
+    fail(`--${name} must be a number >= ${min}`);
   return value;
 };
 const count = number('count', { integer: true, min: 1 });
@@ -108,13 +110,18 @@ async function finish(code, result) {
 process.on('SIGINT', () => void finish(130));
 process.on('SIGTERM', () => void finish(143));
 
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+const percentile = (sorted, p) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
-const timeout = new Promise((resolveTimeout) => setTimeout(() => resolveTimeout(null), timeoutS * 1000).unref());
+const timeout = new Promise((resolveTimeout) =>
+  setTimeout(() => resolveTimeout(null), timeoutS * 1000).unref(),
+);
 const ready = await Promise.race([swarm.ready, timeout]);
 if (!ready) {
   const stats = swarm.stats();
-  process.stderr.write(`connect bench: only ${stats.everReady}/${count} nodes welcomed within ${timeoutS} s\n`);
+  process.stderr.write(
+    `connect bench: only ${stats.everReady}/${count} nodes welcomed within ${timeoutS} s\n`,
+  );
   await finish(1, { ok: false, count, ...stats });
 }
 
@@ -126,7 +133,9 @@ const connect = {
   p99Ms: Math.round(percentile(sorted, 99)),
   ratePerS: Math.round((count / ready.elapsedMs) * 1000),
 };
-say(`all ${count} welcomed in ${connect.allReadyMs} ms (p50 ${connect.p50Ms}, p95 ${connect.p95Ms}, p99 ${connect.p99Ms} ms; ${connect.ratePerS}/s)`);
+say(
+  `all ${count} welcomed in ${connect.allReadyMs} ms (p50 ${connect.p50Ms}, p95 ${connect.p95Ms}, p99 ${connect.p99Ms} ms; ${connect.ratePerS}/s)`,
+);
 
 const atReady = swarm.stats();
 if (settleS > 0) {
@@ -157,5 +166,7 @@ say(
   `after settle: ${after.connected}/${count} connected, ${result.settle.downs} drops, ${result.settle.reconnects} reconnects, ` +
     `${result.settle.failedAttempts} failed attempts`,
 );
-say(`swarm process: rss ${result.swarmProcess.rssMb} MB, cpu user ${result.swarmProcess.cpuUserMs} ms, system ${result.swarmProcess.cpuSystemMs} ms`);
+say(
+  `swarm process: rss ${result.swarmProcess.rssMb} MB, cpu user ${result.swarmProcess.cpuUserMs} ms, system ${result.swarmProcess.cpuSystemMs} ms`,
+);
 await finish(result.ok ? 0 : 1, result);

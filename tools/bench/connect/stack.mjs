@@ -87,14 +87,21 @@ export async function startBenchBrain({ logLevel = 'info', tentacleFace = {} } =
   });
   child.stdout.resume();
 
-  const tls = { ca: readFileSync(join(dir, 'ca.pem')), cert: readFileSync(admin.certPath), key: readFileSync(admin.keyPath) };
+  const tls = {
+    ca: readFileSync(join(dir, 'ca.pem')),
+    cert: readFileSync(admin.certPath),
+    key: readFileSync(admin.keyPath),
+  };
   const api = (path) =>
     new Promise((ok, fail) => {
-      const req = request({ host: '127.0.0.1', port: apiPort, path, servername: 'octopoda', ...tls }, (res) => {
-        let body = '';
-        res.on('data', (c) => (body += c));
-        res.on('end', () => ok(JSON.parse(body)));
-      });
+      const req = request(
+        { host: '127.0.0.1', port: apiPort, path, servername: 'octopoda', ...tls },
+        (res) => {
+          let body = '';
+          res.on('data', (c) => (body += c));
+          res.on('end', () => ok(JSON.parse(body)));
+        },
+      );
       req.on('error', fail);
       req.end();
     });

@@ -18,7 +18,10 @@ async function main(): Promise<void> {
     ssl: { caCert: 'unused', serverCert: 'unused', serverKey: 'unused' },
     workgroup: { rootPassword: 'unused-password' },
   });
-  const app = await NestFactory.create(AppModule.forRoot(config, { api: true, worker: false }), { preview: true, logger: false });
+  const app = await NestFactory.create(AppModule.forRoot(config, { api: true, worker: false }), {
+    preview: true,
+    logger: false,
+  });
   const document = `${JSON.stringify(buildOpenApiDocument(app), null, 2)}\n`;
   if (!check) {
     writeFileSync(target, document);
@@ -32,7 +35,9 @@ async function main(): Promise<void> {
     // missing counts as drift
   }
   if (committed !== document) {
-    console.error('apps/brain/openapi.json is out of date: run `node apps/brain/dist/tools/openapi.js` and commit it');
+    console.error(
+      'apps/brain/openapi.json is out of date: run `node apps/brain/dist/tools/openapi.js` and commit it',
+    );
     process.exit(1);
   }
   console.log('openapi.json is up to date');

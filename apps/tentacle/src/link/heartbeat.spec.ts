@@ -11,7 +11,13 @@ describe('HeartbeatTracker', () => {
   it('numbers heartbeats and sends null estimates until the first ack', () => {
     const c = clock();
     const tracker = new HeartbeatTracker(c.now);
-    expect(tracker.next()).toEqual({ seq: 0, t1: 1_000_000, delayMs: null, offsetMs: null, offsetErrorMs: null });
+    expect(tracker.next()).toEqual({
+      seq: 0,
+      t1: 1_000_000,
+      delayMs: null,
+      offsetMs: null,
+      offsetErrorMs: null,
+    });
     c.advance(1000);
     expect(tracker.next()).toMatchObject({ seq: 1, t1: 1_001_000, delayMs: null });
   });

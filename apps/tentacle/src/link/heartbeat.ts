@@ -1,4 +1,10 @@
-import { ClockEstimator, clockSample, type ClockEstimate, type Heartbeat, type HeartbeatAck } from '@octopod/protocol';
+import {
+  ClockEstimator,
+  clockSample,
+  type ClockEstimate,
+  type Heartbeat,
+  type HeartbeatAck,
+} from '@octopod/protocol';
 
 /** How many unanswered heartbeats are remembered (an ack older than that is ignored). */
 const MAX_IN_FLIGHT = 16;

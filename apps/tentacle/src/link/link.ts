@@ -115,7 +115,10 @@ export class Link {
     let address: BrainAddress;
     try {
       address = await options.resolve(this.abort.signal);
-      const open = await dial(address, options.tls, { timeoutMs: options.dialTimeoutMs ?? 10_000, signal: this.abort.signal });
+      const open = await dial(address, options.tls, {
+        timeoutMs: options.dialTimeoutMs ?? 10_000,
+        signal: this.abort.signal,
+      });
       if (this.stopped) {
         open.socket.close(CloseCode.normal, 'tentacle stopping');
         return undefined;
@@ -139,7 +142,14 @@ export class Link {
             localAddress: open.localAddress,
             heartbeatIntervalMs: welcome.heartbeatIntervalMs,
           };
-          this.log.info({ brain: event.brainName, address: event.address, heartbeatIntervalMs: event.heartbeatIntervalMs }, 'ready');
+          this.log.info(
+            {
+              brain: event.brainName,
+              address: event.address,
+              heartbeatIntervalMs: event.heartbeatIntervalMs,
+            },
+            'ready',
+          );
           this.events.emit('ready', event);
         },
         onEstimate: (estimate) => this.events.emit('estimate', estimate),

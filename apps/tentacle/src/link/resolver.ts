@@ -30,7 +30,10 @@ export function nameServerResolver(location: NameServerLocation): Resolver {
       throw new LinkError('resolve_failed', `name server ${url} answered ${status} with non-JSON`);
     }
     if (status !== 200 || answer.msg !== 'OK') {
-      throw new LinkError('resolve_failed', `name server has no ${key}: ${status} ${String(answer.msg ?? '')}`.trim());
+      throw new LinkError(
+        'resolve_failed',
+        `name server has no ${key}: ${status} ${String(answer.msg ?? '')}`.trim(),
+      );
     }
     const address = typeof answer.entry?.value === 'string' ? parseAddress(answer.entry.value) : null;
     if (!address) throw new LinkError('resolve_failed', `name server entry ${key} is not "ip:port"`);
@@ -38,7 +41,11 @@ export function nameServerResolver(location: NameServerLocation): Resolver {
   };
 }
 
-function httpGet(url: string, timeoutMs: number, signal?: AbortSignal): Promise<{ status: number; text: string }> {
+function httpGet(
+  url: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const request = get(url, { timeout: timeoutMs, signal }, (response) => {
       const chunks: Buffer[] = [];
@@ -49,10 +56,16 @@ function httpGet(url: string, timeoutMs: number, signal?: AbortSignal): Promise<
         if (size > 64 * 1024) request.destroy(new Error('answer too large'));
         else chunks.push(chunk);
       });
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-      response.on('error', (error) => reject(new LinkError('resolve_failed', `name server ${url}: ${error.message}`)));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+      );
+      response.on('error', (error) =>
+        reject(new LinkError('resolve_failed', `name server ${url}: ${error.message}`)),
+      );
     });
     request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    request.on('error', (error) => reject(new LinkError('resolve_failed', `name server ${url}: ${error.message}`)));
+    request.on('error', (error) =>
+      reject(new LinkError('resolve_failed', `name server ${url}: ${error.message}`)),
+    );
   });
 }

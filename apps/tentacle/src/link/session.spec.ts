@@ -26,7 +26,11 @@ class FakeSocket extends EventEmitter {
   }
   /** A frame from the brain. */
   deliver(kind: string, body: unknown, re?: string) {
-    this.emit('message', Buffer.from(JSON.stringify({ v: 1, id: `b${Math.random()}`, kind, re, ts: Date.now(), body })), false);
+    this.emit(
+      'message',
+      Buffer.from(JSON.stringify({ v: 1, id: `b${Math.random()}`, kind, re, ts: Date.now(), body })),
+      false,
+    );
   }
   last(kind: string): Envelope {
     const found = this.sent.filter((e) => e.kind === kind).at(-1);
@@ -84,7 +88,13 @@ describe('Session', () => {
     expect(socket.sent).toHaveLength(1);
     expect(socket.sent[0]).toMatchObject({
       kind: 'hello',
-      body: { name: 'pi-1', version: '0.1.0', protocol: 1, capabilities: ['status'], facts: { addr: '10.1.2.3', hostname: 'h' } },
+      body: {
+        name: 'pi-1',
+        version: '0.1.0',
+        protocol: 1,
+        capabilities: ['status'],
+        facts: { addr: '10.1.2.3', hostname: 'h' },
+      },
     });
   });
 
@@ -93,7 +103,12 @@ describe('Session', () => {
     socket.deliver('welcome', welcome, socket.sent[0].id);
     await flush();
     expect(onReady).toHaveBeenCalledWith(welcome);
-    expect(socket.last('heartbeat').body).toMatchObject({ seq: 0, delayMs: null, offsetMs: null, offsetErrorMs: null });
+    expect(socket.last('heartbeat').body).toMatchObject({
+      seq: 0,
+      delayMs: null,
+      offsetMs: null,
+      offsetErrorMs: null,
+    });
     await vi.advanceTimersByTimeAsync(1000);
     expect(socket.sent.filter((e) => e.kind === 'heartbeat')).toHaveLength(2);
   });
@@ -109,7 +124,12 @@ describe('Session', () => {
     await flush();
     expect(session.estimate).toEqual({ delayMs: 10, offsetMs: 300, offsetErrorMs: 10 });
     await vi.advanceTimersByTimeAsync(1000);
-    expect(socket.last('heartbeat').body).toMatchObject({ seq: 1, delayMs: 10, offsetMs: 300, offsetErrorMs: 10 });
+    expect(socket.last('heartbeat').body).toMatchObject({
+      seq: 1,
+      delayMs: 10,
+      offsetMs: 300,
+      offsetErrorMs: 10,
+    });
   });
 
   it('drops the link after ~3 intervals without an ack', async () => {
@@ -143,20 +163,31 @@ describe('Session', () => {
     socket.deliver('status.get', { extra: 1 }, undefined);
     socket.deliver('no.such.kind', {}, undefined);
     await flush();
-    const errors = socket.sent.filter((e) => e.kind === 'error').map((e) => (e.body as { code: string }).code);
+    const errors = socket.sent
+      .filter((e) => e.kind === 'error')
+      .map((e) => (e.body as { code: string }).code);
     expect(errors).toEqual(['bad_json', 'unknown_kind']);
     expect(socket.terminated).toBe(false);
   });
 
   it('reports an identity refusal (error then 4403) as a configuration problem', async () => {
     const { socket, ended, onReady } = makeSession();
-    socket.deliver('error', { code: 'identity_mismatch', message: 'certificate CN is pi-2' }, socket.sent[0].id);
+    socket.deliver(
+      'error',
+      { code: 'identity_mismatch', message: 'certificate CN is pi-2' },
+      socket.sent[0].id,
+    );
     await flush();
     socket.close(CloseCode.identityMismatch, 'hello.name does not match certificate');
     await flush();
     const end = await ended;
     expect(onReady).not.toHaveBeenCalled();
-    expect(end).toMatchObject({ code: 4403, welcomed: false, configProblem: true, reason: 'hello.name does not match certificate' });
+    expect(end).toMatchObject({
+      code: 4403,
+      welcomed: false,
+      configProblem: true,
+      reason: 'hello.name does not match certificate',
+    });
   });
 
   it('gives up when no welcome comes in time', async () => {

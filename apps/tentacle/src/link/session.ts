@@ -78,7 +78,10 @@ export class Session {
         onWelcome: (welcome) => this.applyWelcome(welcome),
         onHeartbeatAck: (ack) => this.onAck(ack),
       }),
-      { onError: (error, envelope) => this.log.warn({ kind: envelope?.kind, err: error.message }, 'bad frame or failed handler') },
+      {
+        onError: (error, envelope) =>
+          this.log.warn({ kind: envelope?.kind, err: error.message }, 'bad frame or failed handler'),
+      },
     );
     const { socket } = options;
     socket.on('message', (data, isBinary) => {
@@ -121,7 +124,11 @@ export class Session {
           this.graceTimer.unref();
           return;
         }
-        this.abort(error instanceof ProtocolError && error.code === 'timeout' ? `no welcome within ${helloTimeoutMs} ms` : error.message);
+        this.abort(
+          error instanceof ProtocolError && error.code === 'timeout'
+            ? `no welcome within ${helloTimeoutMs} ms`
+            : error.message,
+        );
       });
     return this.ended;
   }
@@ -195,7 +202,8 @@ export class Session {
     if (this.graceTimer) clearTimeout(this.graceTimer);
     this.peer.close(closeReason || `closed (${code})`);
     const reason =
-      [closeReason, this.refusal, this.localReason, this.lastError].find((text) => text) ?? `connection closed (${code})`;
+      [closeReason, this.refusal, this.localReason, this.lastError].find((text) => text) ??
+      `connection closed (${code})`;
     this.resolveEnd({
       code,
       reason,

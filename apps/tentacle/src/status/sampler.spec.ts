@@ -12,7 +12,14 @@ function counters(readings: [number, number][]) {
 
 describe('StatusSampler', () => {
   it('reports the last sample as short load and the mean of what it has as long load', () => {
-    const sampler = new StatusSampler({ readCpus: counters([[0, 0], [50, 50], [50, 150], [150, 150]]) });
+    const sampler = new StatusSampler({
+      readCpus: counters([
+        [0, 0],
+        [50, 50],
+        [50, 150],
+        [150, 150],
+      ]),
+    });
     expect(sampler.cpuLoadShort).toBe(0);
     expect(sampler.sample()).toBe(50);
     expect(sampler.sample()).toBe(0);
@@ -22,7 +29,12 @@ describe('StatusSampler', () => {
   });
 
   it('keeps only the last `window` samples', () => {
-    const readings: [number, number][] = [[0, 0], [100, 0], [100, 100], [100, 200]];
+    const readings: [number, number][] = [
+      [0, 0],
+      [100, 0],
+      [100, 100],
+      [100, 200],
+    ];
     const sampler = new StatusSampler({ readCpus: counters(readings), window: 2 });
     sampler.sample(); // 100
     sampler.sample(); // 0

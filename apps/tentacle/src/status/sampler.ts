@@ -1,7 +1,14 @@
 import type { NodeStatus } from '@octopod/protocol';
 import { readFile, statfs } from 'node:fs/promises';
 import { cpus, freemem, totalmem, type CpuInfo } from 'node:os';
-import { cpuPercent, formatLocalTime, meanLoad, parseMeminfo, totalCpuTimes, type CpuTimes } from './status-format';
+import {
+  cpuPercent,
+  formatLocalTime,
+  meanLoad,
+  parseMeminfo,
+  totalCpuTimes,
+  type CpuTimes,
+} from './status-format';
 
 /** What the link needs to answer `status.get`; one source may serve many (simulated) nodes. */
 export interface StatusSource {
@@ -99,7 +106,10 @@ export class StatusSampler implements StatusSource {
   private hostFigures(): Promise<HostFigures> {
     const at = Date.now();
     if (!this.host || at - this.host.at > this.hostCacheMs) {
-      const figures = Promise.all([readMemory(), readDisk(this.diskPath)]).then(([memory, disk]) => ({ ...memory, ...disk }));
+      const figures = Promise.all([readMemory(), readDisk(this.diskPath)]).then(([memory, disk]) => ({
+        ...memory,
+        ...disk,
+      }));
       this.host = { at, figures };
       figures.catch(() => (this.host = undefined));
     }

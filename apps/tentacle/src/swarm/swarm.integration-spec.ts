@@ -14,7 +14,10 @@ let brain: FakeBrain;
 beforeAll(async () => {
   temp = makeTempDir('swarm-it-');
   pki = makeTestPki(join(temp.path, 'pki'));
-  brain = await FakeBrain.fromFiles({ caPath: pki.caPath, ...pki.server('brain') }, { heartbeatIntervalMs: 200 });
+  brain = await FakeBrain.fromFiles(
+    { caPath: pki.caPath, ...pki.server('brain') },
+    { heartbeatIntervalMs: 200 },
+  );
 });
 
 afterAll(async () => {
@@ -30,14 +33,18 @@ describe('swarm', () => {
       expect(ready.readyAfterMs).toHaveLength(25);
       expect(ready.elapsedMs).toBe(Math.max(...ready.readyAfterMs));
       expect(swarm.names.slice(0, 2)).toEqual(['sim-0001', 'sim-0002']);
-      const hellos = await Promise.all(brain.connections.map(async (c) => [(await c.hello).name, c.certificateCn]));
+      const hellos = await Promise.all(
+        brain.connections.map(async (c) => [(await c.hello).name, c.certificateCn]),
+      );
       expect(hellos.map(([name]) => name).sort()).toEqual(swarm.names);
       for (const [name, cn] of hellos) expect(cn).toBe(name);
       expect(swarm.stats()).toMatchObject({ connected: 25, everReady: 25, reconnects: 0 });
 
       // One shared sampler answers for every node under its own name.
       const reply = await brain.connections[3].peer.request('status.get', {});
-      expect((reply.body as { name: string }).name).toBe(await brain.connections[3].hello.then((h) => h.name));
+      expect((reply.body as { name: string }).name).toBe(
+        await brain.connections[3].hello.then((h) => h.name),
+      );
     } finally {
       await swarm.stop();
     }
@@ -59,7 +66,9 @@ describe('swarm', () => {
     try {
       await swarm.ready;
       brain.dropAll();
-      await waitFor(() => swarm.stats().reconnects === 3 && swarm.stats().connected === 3, { what: 'reconnects' });
+      await waitFor(() => swarm.stats().reconnects === 3 && swarm.stats().connected === 3, {
+        what: 'reconnects',
+      });
       expect(swarm.stats().downs).toBeGreaterThanOrEqual(3);
       expect(brain.connections.length - before).toBe(6);
       expect(ns.queries.length).toBe(6);
@@ -71,7 +80,13 @@ describe('swarm', () => {
 
   it('reuses certificates from its cache when the same CA signed them', async () => {
     const dir = join(temp.path, 'cache');
-    const options = { count: 2, ca: pki.ca, namePrefix: 'cache-', certCacheDir: dir, brain: { host: '127.0.0.1', port: brain.port } };
+    const options = {
+      count: 2,
+      ca: pki.ca,
+      namePrefix: 'cache-',
+      certCacheDir: dir,
+      brain: { host: '127.0.0.1', port: brain.port },
+    };
     const first = startSwarm(options);
     await first.ready;
     await first.stop();

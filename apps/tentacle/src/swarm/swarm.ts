@@ -78,13 +78,18 @@ export interface Swarm {
 
 function issueCertificates(names: string[], options: SwarmOptions): CertifiedKey[] {
   let keyPair = options.keyPair;
-  const issue = (commonName: string) => issueClientCert(options.ca, { commonName, keyPair: (keyPair ??= generateRsaKeyPair()) });
+  const issue = (commonName: string) =>
+    issueClientCert(options.ca, { commonName, keyPair: (keyPair ??= generateRsaKeyPair()) });
   const dir = options.certCacheDir;
   if (!dir) return names.map(issue);
   return names.map((name) => {
     if (hasCertifiedKey(dir, name)) {
       const cached = readCertifiedKey(dir, name);
-      if (isIssuedBy(cached.certPem, options.ca.certPem) && describeCertificate(cached.certPem).commonName === name) return cached;
+      if (
+        isIssuedBy(cached.certPem, options.ca.certPem) &&
+        describeCertificate(cached.certPem).commonName === name
+      )
+        return cached;
     }
     const fresh = issue(name);
     writeCertifiedKey(dir, name, fresh);
@@ -102,7 +107,8 @@ export function simulatedName(prefix: string, index: number): string {
  * later, by benchmarks that fan commands out to many nodes.
  */
 export function startSwarm(options: SwarmOptions): Swarm {
-  if (!Number.isInteger(options.count) || options.count < 1) throw new Error('swarm count must be a positive integer');
+  if (!Number.isInteger(options.count) || options.count < 1)
+    throw new Error('swarm count must be a positive integer');
   if (!options.brain === !options.nameServer) throw new Error('give exactly one of brain or nameServer');
   const setupStart = performance.now();
   const prefix = options.namePrefix ?? 'sim-';
@@ -114,7 +120,9 @@ export function startSwarm(options: SwarmOptions): Swarm {
   const ownSampler = options.status ? undefined : new StatusSampler().start();
   const status = options.status ?? (ownSampler as StatusSampler);
   const logger = options.logger ?? pino({ level: 'error' });
-  const resolve = options.nameServer ? nameServerResolver(options.nameServer) : staticResolver(options.brain as BrainAddress);
+  const resolve = options.nameServer
+    ? nameServerResolver(options.nameServer)
+    : staticResolver(options.brain as BrainAddress);
   const facts = hostFacts();
   const version = tentacleVersion();
   const reconnect = options.reconnect ?? { baseMs: 1000, capMs: 30_000 };
@@ -161,7 +169,6 @@ export function startSwarm(options: SwarmOptions): Swarm {
     setupMs,
     ready,
     stats: () => ({ ...counters }),
-    stop: () =>
-      (stopping ??= Promise.all(links.map((link) => link.stop())).then(() => ownSampler?.stop())),
+    stop: () => (stopping ??= Promise.all(links.map((link) => link.stop())).then(() => ownSampler?.stop())),
   };
 }

@@ -57,7 +57,10 @@ export class FakeBrain {
     return brain;
   }
 
-  static fromFiles(paths: { caPath: string; certPath: string; keyPath: string }, options: Omit<FakeBrainOptions, 'ca' | 'cert' | 'key'> = {}) {
+  static fromFiles(
+    paths: { caPath: string; certPath: string; keyPath: string },
+    options: Omit<FakeBrainOptions, 'ca' | 'cert' | 'key'> = {},
+  ) {
     return FakeBrain.start({
       ca: readFileSync(paths.caPath, 'utf8'),
       cert: readFileSync(paths.certPath, 'utf8'),
@@ -124,8 +127,16 @@ export class FakeBrain {
         helloReceived(hello);
         if (hello.name !== certificateCn) {
           // What the real brain does: say why, then close with 4403.
-          setImmediate(() => socket.close(CloseCode.identityMismatch, `hello.name ${hello.name} is not certificate CN ${certificateCn}`));
-          return { kind: 'error', body: { code: 'identity_mismatch', message: `certificate CN is ${certificateCn}` } };
+          setImmediate(() =>
+            socket.close(
+              CloseCode.identityMismatch,
+              `hello.name ${hello.name} is not certificate CN ${certificateCn}`,
+            ),
+          );
+          return {
+            kind: 'error',
+            body: { code: 'identity_mismatch', message: `certificate CN is ${certificateCn}` },
+          };
         }
         return {
           kind: 'welcome',

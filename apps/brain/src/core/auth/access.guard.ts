@@ -3,7 +3,12 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import type { TLSSocket } from 'node:tls';
 import { ApiError, V1Reply } from '../http/api-error';
-import { isSameOrSubPath, normalizePath, ROOT_PATH, WorkgroupService } from '../../modules/workgroup/workgroup.service';
+import {
+  isSameOrSubPath,
+  normalizePath,
+  ROOT_PATH,
+  WorkgroupService,
+} from '../../modules/workgroup/workgroup.service';
 import { ACCESS_KEY, type Access } from './access.decorator';
 
 /** What the guard learned about the caller; handlers read it through @Caller(). */
@@ -32,7 +37,10 @@ export class AccessGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]);
+    const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     const request = context.switchToHttp().getRequest<AuthedRequest>();
     if (access === 'public') return true;
     if (access === 'octopoda') return this.octopoda(request);
@@ -69,6 +77,10 @@ export class AccessGuard implements CanActivate {
       request.caller = { scopePath: ROOT_PATH };
       return true;
     }
-    throw new ApiError(401, 'unauthorized', 'present a client certificate from this brain\'s CA or a bearer token');
+    throw new ApiError(
+      401,
+      'unauthorized',
+      "present a client certificate from this brain's CA or a bearer token",
+    );
   }
 }

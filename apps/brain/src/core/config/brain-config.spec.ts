@@ -13,7 +13,12 @@ describe('brain config', () => {
     const config = parseBrainConfig(minimal);
     expect(config.name).toBe('brain');
     expect(config.octlFace.port).toBe(12345);
-    expect(config.tentacleFace).toMatchObject({ port: 3457, heartbeatInterval: 1, activeTimeout: 3, recordTimeout: 10 });
+    expect(config.tentacleFace).toMatchObject({
+      port: 3457,
+      heartbeatInterval: 1,
+      activeTimeout: 3,
+      recordTimeout: 10,
+    });
     expect(config.httpsNameServer).toMatchObject({ enable: false, port: 3455, requestInterval: 1 });
   });
 

@@ -9,7 +9,11 @@ const seconds = z.number().positive();
 
 /** brain.yaml, with Octopoda's field names where they apply (reference spec §5). */
 export const brainConfigSchema = z.object({
-  name: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, ".", "_" and "-"').default('brain'),
+  name: z
+    .string()
+    .min(1)
+    .regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, ".", "_" and "-"')
+    .default('brain'),
   httpsNameServer: z
     .object({
       enable: z.boolean().default(false),
@@ -29,7 +33,11 @@ export const brainConfigSchema = z.object({
       activeTimeout: seconds.default(3),
       /** Unhealthy for this long: the node is `offline` (seconds, as configured — not Octopoda's ms bug). */
       recordTimeout: seconds.default(10),
-      maxPayloadBytes: z.number().int().positive().default(4 * 1024 * 1024),
+      maxPayloadBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(4 * 1024 * 1024),
     })
     .prefault({}),
   octlFace: z
@@ -40,7 +48,12 @@ export const brainConfigSchema = z.object({
     })
     .prefault({}),
   database: z.object({ url: z.string().min(1, 'set database.url or DATABASE_URL') }),
-  redis: z.object({ url: z.string().default('redis://127.0.0.1:6379/0'), keyPrefix: z.string().default('octopod:') }).prefault({}),
+  redis: z
+    .object({
+      url: z.string().default('redis://127.0.0.1:6379/0'),
+      keyPrefix: z.string().default('octopod:'),
+    })
+    .prefault({}),
   ssl: z.object({
     caCert: z.string().min(1),
     serverCert: z.string().min(1),

@@ -13,7 +13,12 @@ describe('connection URLs', () => {
   });
 
   it('turns a redis URL into connection options', () => {
-    expect(redisOptionsFromUrl('redis://:pw@10.0.0.1:6380/3')).toEqual({ host: '10.0.0.1', port: 6380, db: 3, password: 'pw' });
+    expect(redisOptionsFromUrl('redis://:pw@10.0.0.1:6380/3')).toEqual({
+      host: '10.0.0.1',
+      port: 6380,
+      db: 3,
+      password: 'pw',
+    });
     expect(redisOptionsFromUrl('redis://127.0.0.1')).toEqual({ host: '127.0.0.1', port: 6379, db: 0 });
   });
 });

@@ -3,6 +3,7 @@ export function splitDatabaseUrl(url: string): { connectionString: string; schem
   const parsed = new URL(url);
   const schema = parsed.searchParams.get('schema') ?? 'public';
   parsed.searchParams.delete('schema');
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(schema)) throw new Error(`database schema "${schema}" is not a plain identifier`);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(schema))
+    throw new Error(`database schema "${schema}" is not a plain identifier`);
   return { connectionString: parsed.toString(), schema };
 }

@@ -28,7 +28,10 @@ describe('migration runner (real Postgres)', () => {
     expect(rows.map((r) => r.migration_name)).toEqual(migrations.map((m) => m.name));
     expect(rows[0].checksum).toMatch(/^[0-9a-f]{64}$/);
     expect(rows[0].finished_at).not.toBeNull();
-    const tables = await client.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1`, [schema]);
+    const tables = await client.query(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = $1`,
+      [schema],
+    );
     expect(tables.rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(['node', 'workgroup']));
   });
 
@@ -39,10 +42,17 @@ describe('migration runner (real Postgres)', () => {
   });
 
   it('rolls back a failing migration and records nothing for it', async () => {
-    const broken: Migration = { name: '29990101000000_broken', sql: 'CREATE TABLE ok_table (id int); SELECT nope FROM nowhere;', checksum: 'a'.repeat(64) };
+    const broken: Migration = {
+      name: '29990101000000_broken',
+      sql: 'CREATE TABLE ok_table (id int); SELECT nope FROM nowhere;',
+      checksum: 'a'.repeat(64),
+    };
     const migrations = [...readMigrations(defaultMigrationsDir()), broken];
     await expect(migrate(DATABASE_URL, schema, migrations)).rejects.toThrow(/29990101000000_broken failed/);
-    const { rows } = await client.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'ok_table'`, [schema]);
+    const { rows } = await client.query(
+      `SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'ok_table'`,
+      [schema],
+    );
     expect(rows[0].n).toBe(0);
   });
 });

@@ -16,7 +16,10 @@ export interface MigrationReport {
 
 /** Folder with `<timestamp>_<name>/migration.sql`, next to schema.prisma (shipped beside dist). */
 export function defaultMigrationsDir(): string {
-  const candidates = [join(__dirname, '../../../prisma/migrations'), join(__dirname, '../../prisma/migrations')];
+  const candidates = [
+    join(__dirname, '../../../prisma/migrations'),
+    join(__dirname, '../../prisma/migrations'),
+  ];
   const found = candidates.find((dir) => existsSync(dir));
   if (!found) throw new Error(`migrations folder not found (looked in ${candidates.join(', ')})`);
   return found;
@@ -53,7 +56,11 @@ const MIGRATION_LOCK = 72707369;
  * Applies pending migrations the way `prisma migrate deploy` records them (`_prisma_migrations`, sha256
  * checksums), so operators with network access can use the Prisma CLI on the same database.
  */
-export async function migrate(connectionString: string, schema: string, migrations: Migration[]): Promise<MigrationReport> {
+export async function migrate(
+  connectionString: string,
+  schema: string,
+  migrations: Migration[],
+): Promise<MigrationReport> {
   const client = new Client({ connectionString });
   await client.connect();
   try {

@@ -26,7 +26,8 @@ export class ErrorFilter implements ExceptionFilter {
     if (error instanceof V1Reply) {
       const status = error.getStatus();
       if (error.payload === undefined) response.status(status).end();
-      else if (error.asText) response.status(status).type('text/plain; charset=utf-8').send(String(error.payload));
+      else if (error.asText)
+        response.status(status).type('text/plain; charset=utf-8').send(String(error.payload));
       else response.status(status).json(error.payload);
       return;
     }
@@ -45,7 +46,9 @@ export class ErrorFilter implements ExceptionFilter {
       const status = error.getStatus();
       const body = error.getResponse();
       const message =
-        typeof body === 'string' ? body : [(body as { message?: unknown }).message].flat().filter(Boolean).join('; ') || error.message;
+        typeof body === 'string'
+          ? body
+          : [(body as { message?: unknown }).message].flat().filter(Boolean).join('; ') || error.message;
       response.status(status).json({ statusCode: status, code: CODE_BY_STATUS[status] ?? 'error', message });
       return;
     }

@@ -8,7 +8,13 @@ export function createBrainLogger(config: BrainConfig['logger']): Logger {
   const streams: pino.StreamEntry[] = [{ stream: pino.destination({ dest: 1, sync: false }) }];
   if (config.path) {
     mkdirSync(config.path, { recursive: true });
-    streams.push({ stream: pino.destination({ dest: join(config.path, `${config.namePrefix}.log`), mkdir: true, sync: false }) });
+    streams.push({
+      stream: pino.destination({
+        dest: join(config.path, `${config.namePrefix}.log`),
+        mkdir: true,
+        sync: false,
+      }),
+    });
   }
   return pino({ level: config.level, base: { app: 'brain' } }, pino.multistream(streams));
 }

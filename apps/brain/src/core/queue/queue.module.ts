@@ -4,7 +4,13 @@ import { BRAIN_CONFIG } from '../config/config.tokens';
 import type { BrainConfig } from '../config/brain-config';
 
 /** ioredis connection options from a redis:// URL (BullMQ wants options, not a URL). */
-export function redisOptionsFromUrl(url: string): { host: string; port: number; db: number; password?: string; username?: string } {
+export function redisOptionsFromUrl(url: string): {
+  host: string;
+  port: number;
+  db: number;
+  password?: string;
+  username?: string;
+} {
   const parsed = new URL(url);
   return {
     host: parsed.hostname || '127.0.0.1',

@@ -10,7 +10,11 @@ import type { BrainConfig } from '../config/brain-config';
       provide: REDIS,
       inject: [BRAIN_CONFIG],
       useFactory: (config: BrainConfig) =>
-        new Redis(config.redis.url, { keyPrefix: config.redis.keyPrefix, lazyConnect: false, maxRetriesPerRequest: 3 }),
+        new Redis(config.redis.url, {
+          keyPrefix: config.redis.keyPrefix,
+          lazyConnect: false,
+          maxRetriesPerRequest: 3,
+        }),
     },
   ],
   exports: [REDIS],

@@ -36,7 +36,9 @@ describe('tentacle gateway (real sockets, Postgres, Redis)', () => {
 
   it('refuses a node that claims a name other than its certificate CN, with 4403 and a reason', async () => {
     const impostor = t.tentacle('n3', { cert: 'n2' });
-    await expect(impostor.join()).rejects.toThrow(/identity_mismatch: certificate CN "n2" does not match hello name "n3"/);
+    await expect(impostor.join()).rejects.toThrow(
+      /identity_mismatch: certificate CN "n2" does not match hello name "n3"/,
+    );
     const closed = await impostor.whenClosed();
     expect(closed.code).toBe(CloseCode.identityMismatch);
     expect((await t.api('/api/v2/nodes/n3')).status).toBe(404);
@@ -51,7 +53,13 @@ describe('tentacle gateway (real sockets, Postgres, Redis)', () => {
     const other = makeTempDir();
     const foreign = makeTestPki(other.path, 'Foreign CA');
     const cert = foreign.client('n4');
-    const tentacle = new FakeTentacle({ url: t.gatewayUrl, caPath: t.pki.caPath, certPath: cert.certPath, keyPath: cert.keyPath, name: 'n4' });
+    const tentacle = new FakeTentacle({
+      url: t.gatewayUrl,
+      caPath: t.pki.caPath,
+      certPath: cert.certPath,
+      keyPath: cert.keyPath,
+      name: 'n4',
+    });
     await expect(tentacle.opened).rejects.toThrow();
     other.remove();
   });
@@ -75,10 +83,13 @@ describe('tentacle gateway (real sockets, Postgres, Redis)', () => {
     await tentacle.join();
     await waitFor(async () => (await node('n5')).state === 'online');
     tentacle.silence();
-    await waitFor(async () => {
-      const body = await node('n5');
-      return body.state === 'unstable' && body.connected;
-    }, { what: 'n5 unstable while still connected' });
+    await waitFor(
+      async () => {
+        const body = await node('n5');
+        return body.state === 'unstable' && body.connected;
+      },
+      { what: 'n5 unstable while still connected' },
+    );
     await tentacle.whenClosed();
     await waitFor(async () => (await node('n5')).state === 'offline', { what: 'n5 offline' });
     const again = t.tentacle('n5');
@@ -104,7 +115,10 @@ describe('tentacle gateway (real sockets, Postgres, Redis)', () => {
     const status = await t.api('/api/v2/nodes/n2/status');
     expect(status.status).toBe(200);
     expect(status.json()).toMatchObject({ name: 'n2', platform: 'fake cpu', memTotal: 2 });
-    const brain = (await t.api('/api/v2/nodes/brain/status')).json() as { cpuCores: number; memTotal: number };
+    const brain = (await t.api('/api/v2/nodes/brain/status')).json() as {
+      cpuCores: number;
+      memTotal: number;
+    };
     expect(brain.cpuCores).toBeGreaterThan(0);
     expect(brain.memTotal).toBeGreaterThan(0);
     await tentacle.close();

@@ -50,7 +50,11 @@ export class GatewayServer implements BeforeApplicationShutdown {
     this.server.on('tlsClientError', (error, socket) => {
       this.logger.warn({ remote: socket.remoteAddress, error: error.message }, 'TLS handshake refused');
     });
-    this.wss = new WebSocketServer({ server: this.server, path: GATEWAY_PATH, maxPayload: tentacleFace.maxPayloadBytes });
+    this.wss = new WebSocketServer({
+      server: this.server,
+      path: GATEWAY_PATH,
+      maxPayload: tentacleFace.maxPayloadBytes,
+    });
     this.wss.on('connection', (socket, request) => this.accept(socket, request));
     // Errors after start (e.g. EMFILE during a reconnect storm) are logged, never fatal.
     this.wss.on('error', (error) => this.logger.error({ error: error.message }, 'gateway error'));
@@ -70,7 +74,12 @@ export class GatewayServer implements BeforeApplicationShutdown {
     const tls = request.socket as TLSSocket;
     const certificateName = tls.getPeerCertificate()?.subject?.CN ?? '';
     const remoteAddress = `${request.socket.remoteAddress ?? ''}:${request.socket.remotePort ?? ''}`;
-    const session = new TentacleSession(socket, String(certificateName), remoteAddress, `${this.instanceId}/${randomUUID()}`);
+    const session = new TentacleSession(
+      socket,
+      String(certificateName),
+      remoteAddress,
+      `${this.instanceId}/${randomUUID()}`,
+    );
     const context = {
       session,
       config: this.config,
@@ -80,7 +89,10 @@ export class GatewayServer implements BeforeApplicationShutdown {
       logger: this.logger,
     };
     const peer = session.attach(buildHandlers(context), (error) => {
-      this.logger.warn({ node: session.name ?? certificateName, error: error.message }, 'bad message from tentacle');
+      this.logger.warn(
+        { node: session.name ?? certificateName, error: error.message },
+        'bad message from tentacle',
+      );
       if (!session.name && error instanceof ProtocolError && error.code === 'version') {
         session.close(CloseCode.versionMismatch, error.message);
       }
@@ -95,7 +107,9 @@ export class GatewayServer implements BeforeApplicationShutdown {
       }
       void peer.receive(data.toString());
     });
-    socket.on('error', (error) => this.logger.warn({ node: session.name, error: error.message }, 'socket error'));
+    socket.on('error', (error) =>
+      this.logger.warn({ node: session.name, error: error.message }, 'socket error'),
+    );
     socket.on('close', (code, reason) => {
       clearTimeout(helloTimer);
       peer.close(`socket closed (${code})`);
@@ -104,7 +118,9 @@ export class GatewayServer implements BeforeApplicationShutdown {
       if (session.name && session.joined) {
         void this.presence
           .leave(session.name, session.holder, reason.toString() || `close ${code}`)
-          .catch((error: Error) => this.logger.error({ node: session.name, error: error.message }, 'could not record leave'));
+          .catch((error: Error) =>
+            this.logger.error({ node: session.name, error: error.message }, 'could not record leave'),
+          );
       }
     });
   }
@@ -114,9 +130,11 @@ export class GatewayServer implements BeforeApplicationShutdown {
     if (!this.server) return;
     this.wss?.close();
     for (const session of this.registry.all()) session.close(CloseCode.shuttingDown, 'brain shutting down');
-    await this.presence.releaseInstance(this.instanceId).catch((error: Error) =>
-      this.logger.error({ error: error.message }, 'could not release held nodes at shutdown'),
-    );
+    await this.presence
+      .releaseInstance(this.instanceId)
+      .catch((error: Error) =>
+        this.logger.error({ error: error.message }, 'could not release held nodes at shutdown'),
+      );
     await this.liveness.stop();
     await new Promise<void>((resolve) => this.server?.close(() => resolve()));
   }

@@ -61,10 +61,18 @@ export class LivenessService {
       const sinceLastTick = now - this.lastTickAt;
       this.lastTickAt = now;
       if (isStalledTick(sinceLastTick, TICK_MS, activeTimeout * 1000)) {
-        this.logger.warn({ sinceLastTickMs: sinceLastTick }, 'liveness tick was late; not judging this round');
+        this.logger.warn(
+          { sinceLastTickMs: sinceLastTick },
+          'liveness tick was late; not judging this round',
+        );
       } else {
         for (const session of this.registry.all()) {
-          const liveness = livenessOf(session.lastHeartbeatAt, now, activeTimeout * 1000, recordTimeout * 1000);
+          const liveness = livenessOf(
+            session.lastHeartbeatAt,
+            now,
+            activeTimeout * 1000,
+            recordTimeout * 1000,
+          );
           if (liveness === 'dead') session.terminate('no heartbeat within recordTimeout');
           else if (liveness === 'late') session.health = 'unstable';
         }

@@ -34,8 +34,11 @@ export class MaintenanceProcessor extends WorkerHost {
     const live = await this.liveInstances();
     const now = new Date();
     const released = await this.nodes.releaseOrphans(live, now);
-    const offline = await this.nodes.sweepOffline(new Date(now.getTime() - this.config.tentacleFace.recordTimeout * 1000));
-    if (released.length) this.logger.warn({ nodes: released }, 'released connections of a vanished brain instance');
+    const offline = await this.nodes.sweepOffline(
+      new Date(now.getTime() - this.config.tentacleFace.recordTimeout * 1000),
+    );
+    if (released.length)
+      this.logger.warn({ nodes: released }, 'released connections of a vanished brain instance');
     if (offline.length) this.logger.log({ nodes: offline }, 'nodes offline');
     return { released, offline };
   }
@@ -46,7 +49,13 @@ export class MaintenanceProcessor extends WorkerHost {
     const ids: string[] = [];
     let cursor = '0';
     do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${prefix}${instanceKey('*')}`, 'COUNT', 200);
+      const [next, keys] = await this.redis.scan(
+        cursor,
+        'MATCH',
+        `${prefix}${instanceKey('*')}`,
+        'COUNT',
+        200,
+      );
       cursor = next;
       for (const key of keys) ids.push(key.slice(prefix.length + instanceKey('').length));
     } while (cursor !== '0');

@@ -18,7 +18,10 @@ export class MaintenanceScheduler implements OnApplicationShutdown {
   async start(): Promise<void> {
     await this.schedule();
     this.timer = setInterval(
-      () => void this.schedule().catch((error: Error) => this.logger.error({ error: error.message }, 'could not schedule maintenance')),
+      () =>
+        void this.schedule().catch((error: Error) =>
+          this.logger.error({ error: error.message }, 'could not schedule maintenance'),
+        ),
       REASSERT_EVERY_MS,
     );
     this.timer.unref();

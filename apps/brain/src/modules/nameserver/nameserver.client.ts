@@ -54,7 +54,11 @@ export class NameServerClient {
           res.on('end', () =>
             res.statusCode === 200
               ? resolve()
-              : reject(new Error(`name server answered ${res.statusCode}: ${Buffer.concat(chunks).toString().slice(0, 200)}`)),
+              : reject(
+                  new Error(
+                    `name server answered ${res.statusCode}: ${Buffer.concat(chunks).toString().slice(0, 200)}`,
+                  ),
+                ),
           );
         },
       );

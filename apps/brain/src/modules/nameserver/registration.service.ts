@@ -4,8 +4,19 @@ import type { BrainConfig } from '../../core/config/brain-config';
 import { NameServerClient, type NameEntry } from './nameserver.client';
 
 /** Entry names other components look up (Octopoda's, reference spec §1.3). */
-export function registrationEntries(brainName: string, gatewayAddr: string, apiAddr: string, ttlMs: number): NameEntry[] {
-  const entry = (key: string, value: string, description: string): NameEntry => ({ key, type: 'addr', value, description, ttl: ttlMs });
+export function registrationEntries(
+  brainName: string,
+  gatewayAddr: string,
+  apiAddr: string,
+  ttlMs: number,
+): NameEntry[] {
+  const entry = (key: string, value: string, description: string): NameEntry => ({
+    key,
+    type: 'addr',
+    value,
+    description,
+    ttl: ttlMs,
+  });
   return [
     entry(`${brainName}.tentacleFace.heartbeat`, gatewayAddr, 'tentacle gateway (wss)'),
     entry(`${brainName}.tentacleFace.message`, gatewayAddr, 'tentacle gateway (wss)'),
@@ -30,9 +41,18 @@ export class RegistrationService implements OnApplicationShutdown {
     const ns = this.config.httpsNameServer;
     if (!ns.enable) return;
     const { ssl } = this.config;
-    this.client = new NameServerClient(ns.host, ns.port, { caCert: ssl.caCert, clientCert: ssl.serverCert, clientKey: ssl.serverKey });
+    this.client = new NameServerClient(ns.host, ns.port, {
+      caCert: ssl.caCert,
+      clientCert: ssl.serverCert,
+      clientKey: ssl.serverKey,
+    });
     const intervalMs = ns.requestInterval * 1000;
-    const entries = registrationEntries(this.config.name, gatewayAddr, apiAddr, Math.max(5_000, intervalMs * 5));
+    const entries = registrationEntries(
+      this.config.name,
+      gatewayAddr,
+      apiAddr,
+      Math.max(5_000, intervalMs * 5),
+    );
     await this.register(entries, true);
     this.timer = setInterval(() => void this.register(entries, false), intervalMs);
     this.timer.unref();
@@ -41,11 +61,13 @@ export class RegistrationService implements OnApplicationShutdown {
   private async register(entries: NameEntry[], first: boolean): Promise<void> {
     try {
       await this.client?.register(entries);
-      if (first || this.failing) this.logger.log({ entries: entries.map((e) => `${e.key}=${e.value}`) }, 'registered in name server');
+      if (first || this.failing)
+        this.logger.log({ entries: entries.map((e) => `${e.key}=${e.value}`) }, 'registered in name server');
       this.failing = false;
     } catch (error) {
       // Keep serving: tentacles that already know the address still reach us; retry on the next tick.
-      if (!this.failing || first) this.logger.warn({ error: (error as Error).message }, 'name server registration failed');
+      if (!this.failing || first)
+        this.logger.warn({ error: (error as Error).message }, 'name server registration failed');
       this.failing = true;
     }
   }

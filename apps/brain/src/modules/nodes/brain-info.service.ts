@@ -17,6 +17,10 @@ export class BrainInfoService {
   }
 
   get info(): { name: string; version: string; addr: string } {
-    return { name: this.config.name, version: BRAIN_VERSION, addr: advertisedAddress(this.config.octlFace, this.apiPort) };
+    return {
+      name: this.config.name,
+      version: BRAIN_VERSION,
+      addr: advertisedAddress(this.config.octlFace, this.apiPort),
+    };
   }
 }

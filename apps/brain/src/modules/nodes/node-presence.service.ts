@@ -30,7 +30,10 @@ export class NodePresenceService {
         holder: session.holder,
         at: new Date(),
       });
-      this.logger.log({ node: hello.name, addr: hello.facts.addr, remote: session.remoteAddress, version: hello.version }, 'node joined');
+      this.logger.log(
+        { node: hello.name, addr: hello.facts.addr, remote: session.remoteAddress, version: hello.version },
+        'node joined',
+      );
     });
   }
 

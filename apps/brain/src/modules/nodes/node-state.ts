@@ -27,7 +27,10 @@ export function isStalledTick(sinceLastTickMs: number, tickMs: number, activeTim
 }
 
 /** Octopoda's internal codes (reference spec §1.6): State Ready/Disconn/Dead, ConnState On/Off. */
-export function octopodaStateCodes(node: Pick<Node, 'state' | 'connected'>): { State: number; ConnState: number } {
+export function octopodaStateCodes(node: Pick<Node, 'state' | 'connected'>): {
+  State: number;
+  ConnState: number;
+} {
   const ConnState = node.connected ? 0 : 1;
   if (node.state === 'online') return { State: 0, ConnState: 0 };
   if (node.state === 'unstable') return { State: 1, ConnState };

@@ -3,7 +3,16 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from
 import { AccessLevel } from '../../core/auth/access.decorator';
 import { ApiError } from '../../core/http/api-error';
 import { BrainInfoService } from './brain-info.service';
-import { ApiErrorDto, ListNodesQuery, NodeDto, NodeList, NodeStatusDto, ResolveNodesRequest, ResolveNodesResult, toNodeDto } from './nodes.dto';
+import {
+  ApiErrorDto,
+  ListNodesQuery,
+  NodeDto,
+  NodeList,
+  NodeStatusDto,
+  ResolveNodesRequest,
+  ResolveNodesResult,
+  toNodeDto,
+} from './nodes.dto';
 import { NodesService } from './nodes.service';
 
 const STATES = ['online', 'unstable', 'offline'];
@@ -49,7 +58,10 @@ export class NodesController {
   }
 
   @Get(':name/status')
-  @ApiOperation({ operationId: 'getNodeStatus', summary: "A fresh status report from the node; 'brain' is the brain's host" })
+  @ApiOperation({
+    operationId: 'getNodeStatus',
+    summary: "A fresh status report from the node; 'brain' is the brain's host",
+  })
   @ApiOkResponse({ type: NodeStatusDto })
   @ApiResponse({ status: 409, type: ApiErrorDto, description: 'node_not_online' })
   @ApiResponse({ status: 504, type: ApiErrorDto, description: 'node_timeout' })

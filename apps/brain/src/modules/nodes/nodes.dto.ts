@@ -11,13 +11,28 @@ export class BrainInfo {
 export class NodeDto {
   @ApiProperty({ example: 'pi-1' }) name!: string;
   @ApiProperty({ example: '0.1.0' }) version!: string;
-  @ApiProperty({ example: '192.168.1.20', description: "The node's local address of its connection" }) addr!: string;
+  @ApiProperty({ example: '192.168.1.20', description: "The node's local address of its connection" })
+  addr!: string;
   @ApiProperty({ enum: ['online', 'unstable', 'offline'] }) state!: 'online' | 'unstable' | 'offline';
   @ApiProperty({ description: 'A brain holds its connection right now' }) connected!: boolean;
-  @ApiProperty({ type: Number, nullable: true, description: 'One-way delay (rtt/2), ms' }) delayMs!: number | null;
-  @ApiProperty({ type: Number, nullable: true, description: 'Brain clock minus node clock, ms' }) offsetMs!: number | null;
-  @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'Start of the current session' }) onlineAt!: string | null;
-  @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'When it stopped being healthy' }) offlineAt!: string | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'One-way delay (rtt/2), ms' }) delayMs!:
+    number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'Brain clock minus node clock, ms' }) offsetMs!:
+    number | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    format: 'date-time',
+    description: 'Start of the current session',
+  })
+  onlineAt!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    format: 'date-time',
+    description: 'When it stopped being healthy',
+  })
+  offlineAt!: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) lastActiveAt!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
@@ -42,7 +57,11 @@ export class NodeStatusDto {
 }
 
 export class ResolveNodesRequest {
-  @ApiProperty({ type: [String], example: ['pi-1', '@lab'], description: 'Names, @group, or @ / @ALL / ALL; empty = all' })
+  @ApiProperty({
+    type: [String],
+    example: ['pi-1', '@lab'],
+    description: 'Names, @group, or @ / @ALL / ALL; empty = all',
+  })
   targets!: string[];
 }
 

@@ -60,7 +60,11 @@ export class NodesRepository {
       offsetMs: null,
       offsetErrorMs: null,
     };
-    return this.prisma.node.upsert({ where: { name: record.name }, create: { name: record.name, ...fields }, update: fields });
+    return this.prisma.node.upsert({
+      where: { name: record.name },
+      create: { name: record.name, ...fields },
+      update: fields,
+    });
   }
 
   /** The connection held by `holder` closed. A newer connection (another holder) is left alone. */

@@ -63,9 +63,17 @@ export class NodesService {
       return status;
     } catch (error) {
       if (error instanceof ProtocolError && error.code === 'timeout') {
-        throw new ApiError(504, 'node_timeout', `node "${name}" did not answer within ${STATUS_TIMEOUT_MS} ms`);
+        throw new ApiError(
+          504,
+          'node_timeout',
+          `node "${name}" did not answer within ${STATUS_TIMEOUT_MS} ms`,
+        );
       }
-      throw new ApiError(502, 'node_error', `node "${name}" could not report its status: ${(error as Error).message}`);
+      throw new ApiError(
+        502,
+        'node_error',
+        `node "${name}" could not report its status: ${(error as Error).message}`,
+      );
     }
   }
 
@@ -101,7 +109,10 @@ export class NodesService {
   async prune(name: string): Promise<void> {
     const node = await this.get(name);
     if (!(await this.nodes.deleteIfOffline(name))) {
-      throw ApiError.conflict('node_not_offline', `node "${name}" is ${node.state}; only offline nodes can be pruned`);
+      throw ApiError.conflict(
+        'node_not_offline',
+        `node "${name}" is ${node.state}; only offline nodes can be pruned`,
+      );
     }
   }
 }

@@ -10,8 +10,7 @@ describe('node presence (real Postgres, Redis, sockets)', () => {
   let db: Client;
   const row = async (name: string) =>
     (await db.query('SELECT state, connected, holder FROM node WHERE name = $1', [name])).rows[0] as
-      | { state: string; connected: boolean; holder: string | null }
-      | undefined;
+      { state: string; connected: boolean; holder: string | null } | undefined;
 
   beforeAll(async () => {
     t = await startTestBrain();
@@ -31,10 +30,13 @@ describe('node presence (real Postgres, Redis, sockets)', () => {
     await waitFor(async () => (await row('q1'))?.connected);
     // What a sweep does when it believes this brain vanished.
     await db.query("UPDATE node SET connected = false, holder = NULL, state = 'unstable' WHERE name = 'q1'");
-    const healed = await waitFor(async () => {
-      const now = await row('q1');
-      return now?.connected && now.state === 'online' ? now : undefined;
-    }, { what: 'q1 taken back' });
+    const healed = await waitFor(
+      async () => {
+        const now = await row('q1');
+        return now?.connected && now.state === 'online' ? now : undefined;
+      },
+      { what: 'q1 taken back' },
+    );
     expect(healed.holder).toMatch(/^[0-9a-f-]{36}\/[0-9a-f-]{36}$/);
     await tentacle.close();
     await waitFor(async () => (await row('q1'))?.connected === false, { what: 'q1 let go after close' });

@@ -24,7 +24,10 @@ describe('API access (real HTTPS)', () => {
     ['no password header', { rootpath: '', currentpath: '' }],
     ['a wrong password', { ...root, password: 'wrong-password' }],
     ['a current path outside the root path', { rootpath: '/a', currentpath: '/b', password: ROOT_PASSWORD }],
-    ['a root group that does not exist', { rootpath: '/nope', currentpath: '/nope', password: ROOT_PASSWORD }],
+    [
+      'a root group that does not exist',
+      { rootpath: '/nope', currentpath: '/nope', password: ROOT_PASSWORD },
+    ],
     ['a current group with no members', { rootpath: '', currentpath: '/empty', password: ROOT_PASSWORD }],
   ])('answers /api/v1 with 401 and an empty body for %s', async (_what, headers) => {
     const res = await t.api('/api/v1/node/info?name=p1', { headers });
@@ -38,9 +41,15 @@ describe('API access (real HTTPS)', () => {
   });
 
   it('takes the root password as a bearer secret on /api/v2, and nothing else', async () => {
-    const ok = await t.api('/api/v2/nodes/p1', { cert: null, headers: { authorization: `Bearer ${ROOT_PASSWORD}` } });
+    const ok = await t.api('/api/v2/nodes/p1', {
+      cert: null,
+      headers: { authorization: `Bearer ${ROOT_PASSWORD}` },
+    });
     expect(ok.status).toBe(200);
-    const bad = await t.api('/api/v2/nodes/p1', { cert: null, headers: { authorization: 'Bearer nope-nope' } });
+    const bad = await t.api('/api/v2/nodes/p1', {
+      cert: null,
+      headers: { authorization: 'Bearer nope-nope' },
+    });
     expect(bad.status).toBe(401);
     expect(bad.json()).toMatchObject({ statusCode: 401, code: 'unauthorized' });
     expect((await t.api('/api/v2/nodes', { cert: null })).status).toBe(401);
@@ -49,7 +58,9 @@ describe('API access (real HTTPS)', () => {
   it('serves health and the OpenAPI document without credentials', async () => {
     expect((await t.api('/healthz', { cert: null })).json()).toEqual({ status: 'ok' });
     const doc = (await t.api('/api/docs-json', { cert: null })).json() as { paths: Record<string, unknown> };
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v2/nodes', '/api/v2/nodes/{name}/status']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/v2/nodes', '/api/v2/nodes/{name}/status']),
+    );
   });
 
   it('answers unknown v2 nodes with a stable error code', async () => {
@@ -64,22 +75,38 @@ describe('API access (real HTTPS)', () => {
   it("accepts Octopoda octl's `null` name list and splits names like Octopoda", async () => {
     const headers = { ...root, 'content-type': 'application/json' };
     const parse = (body: string) =>
-      t.api('/api/v1/nodes/parse', { method: 'POST', headers, rawBody: body }).then((r) => [r.status, r.json()]);
-    expect(await parse('null')).toEqual([200, { OutputNames: ['p1'], InvalidNames: null, UnhealthyNodes: null }]);
-    expect(await parse('[""]')).toEqual([200, { OutputNames: null, InvalidNames: null, UnhealthyNodes: null }]);
-    expect(await parse('["ALL"]')).toEqual([200, { OutputNames: null, InvalidNames: ['ALL'], UnhealthyNodes: null }]);
+      t
+        .api('/api/v1/nodes/parse', { method: 'POST', headers, rawBody: body })
+        .then((r) => [r.status, r.json()]);
+    expect(await parse('null')).toEqual([
+      200,
+      { OutputNames: ['p1'], InvalidNames: null, UnhealthyNodes: null },
+    ]);
+    expect(await parse('[""]')).toEqual([
+      200,
+      { OutputNames: null, InvalidNames: null, UnhealthyNodes: null },
+    ]);
+    expect(await parse('["ALL"]')).toEqual([
+      200,
+      { OutputNames: null, InvalidNames: ['ALL'], UnhealthyNodes: null },
+    ]);
     expect((await parse('{"a":1}'))[0]).toBe(400);
   });
 
   it('takes the first of repeated query values, and keeps brain out of /nodes/status', async () => {
     const info = await t.api('/api/v1/node/info?name=p1&name=zz', { headers: root });
     expect(info.status).toBe(200);
-    const status = await t.api(`/api/v1/nodes/status?targetNodes=${encodeURIComponent('["p1","brain"]')}`, { headers: root });
+    const status = await t.api(`/api/v1/nodes/status?targetNodes=${encodeURIComponent('["p1","brain"]')}`, {
+      headers: root,
+    });
     expect([status.status, status.text]).toEqual([400, 'ERROR: some nodes are invalid or out of scope.']);
   });
 
   it('resolves targets into online, unhealthy and unknown', async () => {
-    const res = await t.api('/api/v2/nodes/resolve', { method: 'POST', body: { targets: ['p1', 'ghost', '@lab'] } });
+    const res = await t.api('/api/v2/nodes/resolve', {
+      method: 'POST',
+      body: { targets: ['p1', 'ghost', '@lab'] },
+    });
     expect(res.json()).toEqual({ online: ['p1'], unhealthy: [], unknown: ['@lab', 'ghost'] });
     const bad = await t.api('/api/v2/nodes/resolve', { method: 'POST', body: { targets: 'p1' } });
     expect(bad.status).toBe(400);

@@ -5,7 +5,15 @@ import { ApiError, V1Reply } from '../../core/http/api-error';
 import { BrainInfoService } from '../nodes/brain-info.service';
 import { isHealthy } from '../nodes/node-state';
 import { NodesService } from '../nodes/nodes.service';
-import { nilIfEmpty, parseTargetNodes, singleQuery, toV1NodeInfo, toV1Status, type V1NodeInfo, type V1Status } from './v1.mappers';
+import {
+  nilIfEmpty,
+  parseTargetNodes,
+  singleQuery,
+  toV1NodeInfo,
+  toV1Status,
+  type V1NodeInfo,
+  type V1Status,
+} from './v1.mappers';
 import { V1ScopeService } from './v1-scope.service';
 
 const EMPTY = {};
@@ -43,7 +51,10 @@ export class NodesV1Controller {
       BrainName: name,
       BrainVersion: version,
       BrainAddr: addr.slice(0, addr.lastIndexOf(':')),
-      InfoList: names.map((n) => found.find((node) => node.name === n)).filter((n) => n !== undefined).map((n) => toV1NodeInfo(n, now)),
+      InfoList: names
+        .map((n) => found.find((node) => node.name === n))
+        .filter((n) => n !== undefined)
+        .map((n) => toV1NodeInfo(n, now)),
     };
   }
 
@@ -70,8 +81,12 @@ export class NodesV1Controller {
     const found = await this.scope.inScope(names);
     if (!found) throw new V1Reply(400, OUT_OF_SCOPE_TEXT, true);
     if ((await this.nodes.list()).length === 0) throw new V1Reply(404, EMPTY);
-    const settled = await Promise.allSettled(found.filter(isHealthy).map((node) => this.nodes.status(node.name)));
-    const list = settled.flatMap((result) => (result.status === 'fulfilled' ? [toV1Status(result.value)] : []));
+    const settled = await Promise.allSettled(
+      found.filter(isHealthy).map((node) => this.nodes.status(node.name)),
+    );
+    const list = settled.flatMap((result) =>
+      result.status === 'fulfilled' ? [toV1Status(result.value)] : [],
+    );
     return { StatusList: nilIfEmpty(list) };
   }
 

@@ -19,7 +19,8 @@ export class WorkgroupV1Controller {
   @Get('info')
   async info(@Query('path') path?: unknown, @Headers('rootpath') rootPath?: string) {
     const target = normalizePath(singleQuery(path));
-    if (!isSameOrSubPath(target, normalizePath(rootPath))) throw new V1Reply(401, 'target path is not under rootpath', true);
+    if (!isSameOrSubPath(target, normalizePath(rootPath)))
+      throw new V1Reply(401, 'target path is not under rootpath', true);
     if (!(await this.workgroups.exists(target))) throw new V1Reply(404, 'path not exist', true);
     return { Path: target, Password: '' };
   }

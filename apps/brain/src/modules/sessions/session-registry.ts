@@ -23,7 +23,8 @@ export class SessionRegistry {
   add(session: TentacleSession & { name: string }): void {
     const previous = this.byName.get(session.name);
     this.byName.set(session.name, session);
-    if (previous && previous !== session) previous.close(CloseCode.replaced, 'replaced by a newer connection');
+    if (previous && previous !== session)
+      previous.close(CloseCode.replaced, 'replaced by a newer connection');
   }
 
   /** Removes the session if it is still the current one for its name; returns whether it was. */

@@ -11,6 +11,10 @@ export class WorkgroupRepository {
   }
 
   async setPasswordHash(path: string, passwordHash: string): Promise<void> {
-    await this.prisma.workgroup.upsert({ where: { path }, create: { path, passwordHash }, update: { passwordHash } });
+    await this.prisma.workgroup.upsert({
+      where: { path },
+      create: { path, passwordHash },
+      update: { passwordHash },
+    });
   }
 }

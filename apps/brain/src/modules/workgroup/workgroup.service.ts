@@ -40,7 +40,9 @@ export class WorkgroupService {
     if (existing && (await verifyPassword(wanted, existing.passwordHash))) return;
     await this.groups.setPasswordHash(ROOT_PATH, await hashPassword(wanted));
     this.verified.clear();
-    this.logger.log(existing ? 'root workgroup password changed from configuration' : 'root workgroup created');
+    this.logger.log(
+      existing ? 'root workgroup password changed from configuration' : 'root workgroup created',
+    );
   }
 
   async exists(path: string): Promise<boolean> {

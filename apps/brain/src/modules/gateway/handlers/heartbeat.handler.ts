@@ -14,6 +14,9 @@ export function heartbeatHandler(ctx: GatewayContext) {
     session.delayMs = heartbeat.delayMs;
     session.offsetMs = heartbeat.offsetMs;
     session.offsetErrorMs = heartbeat.offsetErrorMs;
-    return { kind: 'heartbeat.ack' as const, body: { seq: heartbeat.seq, t1: heartbeat.t1, t2, t3: Date.now() } };
+    return {
+      kind: 'heartbeat.ack' as const,
+      body: { seq: heartbeat.seq, t1: heartbeat.t1, t2, t3: Date.now() },
+    };
   };
 }

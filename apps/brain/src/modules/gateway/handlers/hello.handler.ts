@@ -2,8 +2,17 @@ import { CloseCode, PROTOCOL_VERSION, type Hello, type Envelope } from '@octopod
 import { BRAIN_NODE } from '../../nodes/node-state';
 import type { GatewayContext } from '../gateway.context';
 
-function refuse(ctx: GatewayContext, envelope: Envelope, code: string, message: string, closeCode: number): void {
-  ctx.logger.warn({ code, remote: ctx.session.remoteAddress, certificate: ctx.session.certificateName }, message);
+function refuse(
+  ctx: GatewayContext,
+  envelope: Envelope,
+  code: string,
+  message: string,
+  closeCode: number,
+): void {
+  ctx.logger.warn(
+    { code, remote: ctx.session.remoteAddress, certificate: ctx.session.certificateName },
+    message,
+  );
   ctx.session.link.send('error', { code, message }, envelope.id);
   ctx.session.close(closeCode, message);
 }
@@ -12,7 +21,14 @@ function refuse(ctx: GatewayContext, envelope: Envelope, code: string, message: 
 export function helloHandler(ctx: GatewayContext) {
   return async (hello: Hello, envelope: Envelope) => {
     const { session } = ctx;
-    if (session.name) return refuse(ctx, envelope, 'already_greeted', 'hello sent twice on one connection', CloseCode.badMessage);
+    if (session.name)
+      return refuse(
+        ctx,
+        envelope,
+        'already_greeted',
+        'hello sent twice on one connection',
+        CloseCode.badMessage,
+      );
     if (hello.protocol !== PROTOCOL_VERSION) {
       const message = `tentacle speaks protocol ${hello.protocol}, brain speaks ${PROTOCOL_VERSION}`;
       return refuse(ctx, envelope, 'version_mismatch', message, CloseCode.versionMismatch);
@@ -30,7 +46,13 @@ export function helloHandler(ctx: GatewayContext) {
       await ctx.presence.join(session, hello);
     } catch (error) {
       ctx.logger.error({ node: hello.name, error: (error as Error).message }, 'could not record join');
-      return refuse(ctx, envelope, 'unavailable', 'the brain could not record this connection; retry later', CloseCode.internalError);
+      return refuse(
+        ctx,
+        envelope,
+        'unavailable',
+        'the brain could not record this connection; retry later',
+        CloseCode.internalError,
+      );
     }
     session.joined = true;
     // Only now visible (and replacing an older connection): the database already says who holds the node.
