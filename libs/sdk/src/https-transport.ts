@@ -26,6 +26,13 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 class RequestTimeout extends Error {}
 class StaleSocket extends Error {}
 
+export interface StreamOptions {
+  /** Aborts the request: the promise rejects with code `aborted`. */
+  signal?: AbortSignal;
+  /** Decoded UTF-8 text as it arrives (a multi-byte character is never split across calls). */
+  onText(text: string): void;
+}
+
 function queryString(query: ApiRequest['query']): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query ?? {})) {
@@ -96,6 +103,20 @@ export class HttpsTransport implements ApiTransport {
     }
   }
 
+  /**
+   * A long-lived `GET` of a `text/event-stream`: resolves when the server ends the response. The timeout covers
+   * only the wait for the response head. Rejects with the brain's error for a non-2xx answer, `bad_response`
+   * for another content type, `connection_dropped` when the connection breaks mid-stream, `aborted` on abort.
+   */
+  async stream(path: string, options: StreamOptions): Promise<void> {
+    try {
+      return await this.openStream(path, options);
+    } catch (error) {
+      if (error instanceof StaleSocket) return this.openStream(path, options);
+      throw error;
+    }
+  }
+
   /** Closes idle keep-alive sockets, so a CLI can exit promptly. */
   close(): void {
     this.agent.destroy();
@@ -141,6 +162,81 @@ export class HttpsTransport implements ApiTransport {
         settle(() => reject(stale ? new StaleSocket() : this.networkError(error)));
       });
       req.end(payload);
+    });
+  }
+
+  private openStream(path: string, options: StreamOptions): Promise<void> {
+    const headers: Record<string, string> = { accept: 'text/event-stream', 'cache-control': 'no-cache' };
+    if (this.options.bearer) headers.authorization = `Bearer ${this.options.bearer}`;
+    const { signal } = options;
+    return new Promise<void>((resolve, reject) => {
+      let settled = false;
+      let streaming = false;
+      const settle = (fn: () => void): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        fn();
+      };
+      const aborted = (): OctopodApiError =>
+        new OctopodApiError(0, 'aborted', `request to ${this.label} at ${this.address} aborted`);
+      const onAbort = (): void => {
+        settle(() => reject(aborted()));
+        req.destroy();
+      };
+      const dropped = (reason: string): OctopodApiError =>
+        new OctopodApiError(
+          0,
+          'connection_dropped',
+          `event stream from ${this.label} at ${this.address} broke: ${reason}`,
+        );
+      const req = httpsRequest(
+        { host: this.host, port: this.port, method: 'GET', path, headers, agent: this.agent },
+        (response) => {
+          const status = response.statusCode ?? 0;
+          const type = response.headers['content-type'] ?? '';
+          if (status < 200 || status >= 300 || !/^text\/event-stream\b/i.test(type)) {
+            const chunks: Buffer[] = [];
+            response.on('data', (chunk: Buffer) => chunks.push(chunk));
+            response.on('error', (error) => settle(() => reject(this.networkError(error))));
+            response.on('end', () => {
+              const text = Buffer.concat(chunks).toString('utf8');
+              const error =
+                status >= 200 && status < 300
+                  ? new OctopodApiError(
+                      status,
+                      'bad_response',
+                      `${this.label} at ${this.address} answered ${type || 'no content type'}, not an event stream`,
+                    )
+                  : errorFromResponse(response, text);
+              settle(() => reject(error));
+            });
+            return;
+          }
+          streaming = true;
+          clearTimeout(timer);
+          response.setEncoding('utf8');
+          response.on('data', (text: string) => {
+            if (!settled) options.onText(text);
+          });
+          response.on('end', () => settle(() => resolve()));
+          // 'aborted'/'error' after the head: the server or the network cut the stream.
+          response.on('error', (error) => settle(() => reject(dropped(error.message))));
+          response.on('close', () => {
+            if (!response.complete) settle(() => reject(dropped('connection closed')));
+          });
+        },
+      );
+      const timer = setTimeout(() => req.destroy(new RequestTimeout()), this.timeoutMs);
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        if (streaming) return settle(() => reject(dropped(error.message)));
+        const stale = req.reusedSocket && error.code === 'ECONNRESET';
+        settle(() => reject(stale ? new StaleSocket() : this.networkError(error)));
+      });
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      req.end();
     });
   }
 

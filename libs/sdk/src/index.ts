@@ -5,7 +5,25 @@ export {
   type OctlConnectionConfig,
 } from './client';
 export { OctopodApiError } from './errors';
-export type { HttpsTransportOptions } from './https-transport';
+export type { HttpsTransportOptions, StreamOptions } from './https-transport';
+export { SseParser, type SseMessage } from './sse-parser';
+export {
+  ReplayFilter,
+  type StreamTaskEventsOptions,
+  type TaskEvent,
+  type TaskOutputChunk,
+} from './task-events';
+export type {
+  CreateTaskRequest,
+  Invocation,
+  InvocationState,
+  ListTasksQuery,
+  Task,
+  TaskCounts,
+  TaskDetail,
+  TaskList,
+  TaskOptionsView,
+} from './tasks';
 export { resolveBrainAddress, type NameServerAddress, type ResolveBrainOptions } from './name-server';
 export type {
   ApiRequest,
