@@ -16,6 +16,7 @@ import { NameServerModule } from './modules/nameserver/nameserver.module';
 import { NodesModule } from './modules/nodes/nodes.module';
 import { OctopodaV1Module } from './modules/octopoda-v1/octopoda-v1.module';
 import { SessionsModule } from './modules/sessions/sessions.module';
+import { TasksModule } from './modules/tasks/tasks.module';
 import { WorkgroupModule } from './modules/workgroup/workgroup.module';
 
 /** Which halves of the brain this process runs: `api` (HTTP + tentacle gateway) and/or `worker` (queues). */
@@ -44,7 +45,8 @@ export class AppModule {
       WorkgroupModule,
       NodesModule,
     ];
-    if (roles.api) imports.push(OctopodaV1Module, GatewayModule, NameServerModule);
+    // Task dispatch needs the node connections: it runs with the API (and its gateway).
+    if (roles.api) imports.push(OctopodaV1Module, GatewayModule, NameServerModule, TasksModule);
     if (roles.worker) imports.push(MaintenanceModule);
     return {
       module: AppModule,

@@ -1,5 +1,12 @@
 import 'reflect-metadata';
-import { FakeTentacle, freePorts, makeTempDir, makeTestPki, type TestPki } from '@octopod/testing';
+import {
+  FakeTentacle,
+  freePorts,
+  makeTempDir,
+  makeTestPki,
+  type FakeTentacleOptions,
+  type TestPki,
+} from '@octopod/testing';
 import { request } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -22,7 +29,10 @@ export interface TestBrain {
   gatewayUrl: string;
   /** HTTPS request to the brain's API. `cert` names a client certificate made with pki.client (default: admin). */
   api(path: string, options?: ApiOptions): Promise<ApiResponse>;
-  tentacle(name: string, options?: { cert?: string | null; heartbeats?: boolean }): FakeTentacle;
+  tentacle(
+    name: string,
+    options?: { cert?: string | null; heartbeats?: boolean; execute?: FakeTentacleOptions['execute'] },
+  ): FakeTentacle;
   stop(): Promise<void>;
 }
 
@@ -130,6 +140,7 @@ export async function startTestBrain(
         keyPath: certName ? `${dir.path}/${certName}.key` : undefined,
         name,
         heartbeats: options.heartbeats,
+        execute: options.execute,
       });
       tentacles.push(tentacle);
       return tentacle;

@@ -35,3 +35,20 @@ export { ProtocolError, decode, encode } from './codec';
 export { Peer, type FrameSocket, type Handler, type HandlerMap, type PeerOptions, type Reply } from './peer';
 export { ClockEstimator, clockSample, type ClockEstimate, type ClockSample } from './clock';
 export { backoffDelayMs } from './backoff';
+export {
+  invocationEndStates,
+  taskAcceptedSchema,
+  taskAssignSchema,
+  taskCancelOkSchema,
+  taskCancelSchema,
+  taskOutputSchema,
+  taskResultAckSchema,
+  taskResultSchema,
+  taskStartedSchema,
+  type InvocationEndState,
+  type TaskAccepted,
+  type TaskAssign,
+  type TaskOutput,
+  type TaskResult,
+  type TaskStarted,
+} from './tasks';

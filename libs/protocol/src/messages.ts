@@ -1,4 +1,14 @@
 import { z } from 'zod';
+import {
+  taskAcceptedSchema,
+  taskAssignSchema,
+  taskCancelOkSchema,
+  taskCancelSchema,
+  taskOutputSchema,
+  taskResultAckSchema,
+  taskResultSchema,
+  taskStartedSchema,
+} from './tasks';
 
 const nodeName = z
   .string()
@@ -83,6 +93,11 @@ export const upstreamSchemas = {
   heartbeat: heartbeatSchema,
   status: nodeStatusSchema,
   error: errorSchema,
+  'task.accepted': taskAcceptedSchema,
+  'task.cancel.ok': taskCancelOkSchema,
+  'task.started': taskStartedSchema,
+  'task.output': taskOutputSchema,
+  'task.result': taskResultSchema,
 } as const;
 
 /** Messages the brain sends (downstream). */
@@ -91,6 +106,9 @@ export const downstreamSchemas = {
   'heartbeat.ack': heartbeatAckSchema,
   'status.get': statusGetSchema,
   error: errorSchema,
+  'task.assign': taskAssignSchema,
+  'task.cancel': taskCancelSchema,
+  'task.result.ack': taskResultAckSchema,
 } as const;
 
 export type SchemaMap = Record<string, z.ZodType>;

@@ -6,6 +6,8 @@ import {
   PROTOCOL_VERSION,
   type HandlerMap,
   type NodeStatus,
+  type TaskAssign,
+  type TaskResult,
   type upstreamSchemas,
   type Welcome,
 } from '@octopod/protocol';
@@ -27,6 +29,11 @@ export interface FakeTentacleOptions {
   addr?: string;
   /** Send heartbeats automatically at the brain's interval (default true). */
   heartbeats?: boolean;
+  /**
+   * How an assignment "runs" (nothing is spawned): a result to report, or `hold` to keep it running until the
+   * brain cancels it. Default: success, stdout `ran: <command>\n`.
+   */
+  execute?: (assign: TaskAssign) => Partial<TaskResult> | 'hold';
 }
 
 /**
@@ -39,6 +46,13 @@ export class FakeTentacle {
   readonly received: string[] = [];
   readonly clock = new ClockEstimator();
   welcome: Welcome | undefined;
+  /** Every task.assign received, duplicates included. */
+  readonly assigned: TaskAssign[] = [];
+  /** Invocation ids the brain acknowledged. */
+  readonly acked: string[] = [];
+  /** Invocation ids run (once each, as a real tentacle's journal guarantees). */
+  readonly ran: string[] = [];
+  private readonly held = new Set<string>();
   closed: { code: number; reason: string } | undefined;
   private seq = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -58,6 +72,27 @@ export class FakeTentacle {
       'heartbeat.ack': (ack) => void this.clock.add(clockSample(ack.t1, ack.t2, ack.t3, Date.now())),
       'status.get': () => ({ kind: 'status', body: this.status() }),
       error: () => undefined,
+      'task.assign': (assign) => {
+        this.assigned.push(assign);
+        const duplicate = this.ran.includes(assign.invocationId);
+        if (!duplicate) {
+          this.ran.push(assign.invocationId);
+          setImmediate(() => void this.run(assign));
+        }
+        return { kind: 'task.accepted', body: { invocationId: assign.invocationId, duplicate } };
+      },
+      'task.cancel': ({ invocationId }) => {
+        const found = this.held.delete(invocationId);
+        if (found)
+          void this.report(invocationId, {
+            state: 'cancelled',
+            error: 'Canceled',
+            exitCode: null,
+            signal: 'SIGTERM',
+          });
+        return { kind: 'task.cancel.ok', body: { invocationId, found } };
+      },
+      'task.result.ack': ({ invocationIds }) => void this.acked.push(...invocationIds),
     };
     this.peer = new Peer(this.socket, downstreamSchemas, handlers);
     this.socket.on('message', (data) => {
@@ -117,6 +152,47 @@ export class FakeTentacle {
     } catch {
       // closed: the close promise tells
     }
+  }
+
+  private async run(assign: TaskAssign): Promise<void> {
+    const outcome = this.options.execute?.(assign) ?? {};
+    try {
+      this.peer.send('task.started', { invocationId: assign.invocationId, pid: 4242, startedAt: Date.now() });
+      if (outcome === 'hold') {
+        this.held.add(assign.invocationId);
+        return;
+      }
+      const stdout = outcome.stdout ?? `ran: ${assign.command}\n`;
+      if (stdout)
+        this.peer.send('task.output', {
+          invocationId: assign.invocationId,
+          stream: 'stdout',
+          offset: 0,
+          data: stdout,
+        });
+      await this.report(assign.invocationId, { stdout, ...outcome });
+    } catch {
+      // link closed; a real tentacle would spool the result
+    }
+  }
+
+  /** Sends a result and waits for the brain's acknowledgement. */
+  async report(invocationId: string, fields: Partial<TaskResult>): Promise<void> {
+    const ack = await this.peer.request('task.result', {
+      invocationId,
+      state: 'success',
+      exitCode: 0,
+      signal: null,
+      stdout: '',
+      stderr: '',
+      output: '',
+      pid: 4242,
+      startedAt: Date.now(),
+      endedAt: Date.now(),
+      error: null,
+      ...fields,
+    });
+    this.acked.push(...(ack.body as { invocationIds: string[] }).invocationIds);
   }
 
   /** Stops heartbeating but keeps the connection (a hung agent). */

@@ -4,6 +4,7 @@
  */
 export const Queues = {
   maintenance: 'maintenance',
+  tasks: 'tasks',
 } as const;
 
 export interface MaintenanceJobs {
@@ -12,3 +13,12 @@ export interface MaintenanceJobs {
 }
 
 export type MaintenanceJobName = keyof MaintenanceJobs;
+
+export interface TaskJobs {
+  /** Sends a new task's invocations to the nodes (job id `dispatch-<taskId>`: once per task). */
+  dispatch: { taskId: string };
+  /** Invocations still undelivered at the deadline become delivery_timed_out (job id `delivery-timeout-<taskId>`). */
+  'delivery-timeout': { taskId: string };
+}
+
+export type TaskJobName = keyof TaskJobs;

@@ -49,3 +49,18 @@ export type Node = Prisma.NodeModel
  * Octopoda's workgroup tree. Only the root ("") exists until workgroups land.
  */
 export type Workgroup = Prisma.WorkgroupModel
+/**
+ * Model Task
+ * One request (command or script) for N nodes.
+ */
+export type Task = Prisma.TaskModel
+/**
+ * Model Invocation
+ * A task on one node. Its id is the idempotency key the tentacle journals.
+ */
+export type Invocation = Prisma.InvocationModel
+/**
+ * Model InvocationOutput
+ * Every output chunk, in arrival order: the full text of each stream.
+ */
+export type InvocationOutput = Prisma.InvocationOutputModel

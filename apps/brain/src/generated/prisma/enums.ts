@@ -16,3 +16,26 @@ export const NodeState = {
 } as const
 
 export type NodeState = (typeof NodeState)[keyof typeof NodeState]
+
+
+export const TaskState = {
+  running: 'running',
+  done: 'done',
+  cancelled: 'cancelled'
+} as const
+
+export type TaskState = (typeof TaskState)[keyof typeof TaskState]
+
+
+export const InvocationState = {
+  pending: 'pending',
+  delayed: 'delayed',
+  running: 'running',
+  success: 'success',
+  failed: 'failed',
+  timed_out: 'timed_out',
+  delivery_timed_out: 'delivery_timed_out',
+  cancelled: 'cancelled'
+} as const
+
+export type InvocationState = (typeof InvocationState)[keyof typeof InvocationState]

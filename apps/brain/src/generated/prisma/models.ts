@@ -10,4 +10,7 @@
  */
 export type * from './models/Node'
 export type * from './models/Workgroup'
+export type * from './models/Task'
+export type * from './models/Invocation'
+export type * from './models/InvocationOutput'
 export type * from './commonInputTypes'

@@ -12,6 +12,7 @@ import { BRAIN_CONFIG, BRAIN_INSTANCE_ID } from '../../core/config/config.tokens
 import type { BrainConfig } from '../../core/config/brain-config';
 import { NodePresenceService } from '../nodes/node-presence.service';
 import { LivenessService } from './liveness.service';
+import { TaskDispatcher } from '../tasks/task-dispatcher.service';
 import { SessionRegistry } from '../sessions/session-registry';
 import { TentacleSession } from '../sessions/tentacle-session';
 import { buildHandlers } from './handlers/handler-map';
@@ -35,6 +36,7 @@ export class GatewayServer implements BeforeApplicationShutdown {
     private readonly registry: SessionRegistry,
     private readonly presence: NodePresenceService,
     private readonly liveness: LivenessService,
+    private readonly dispatcher: TaskDispatcher,
   ) {}
 
   async listen(): Promise<AddressInfo> {
@@ -86,6 +88,7 @@ export class GatewayServer implements BeforeApplicationShutdown {
       brainVersion: BRAIN_VERSION,
       presence: this.presence,
       registry: this.registry,
+      dispatcher: this.dispatcher,
       logger: this.logger,
     };
     const peer = session.attach(buildHandlers(context), (error) => {

@@ -398,7 +398,10 @@ type FieldRefInputType<Model, FieldType> = Model extends never ? never : FieldRe
 
 export const ModelName = {
   Node: 'Node',
-  Workgroup: 'Workgroup'
+  Workgroup: 'Workgroup',
+  Task: 'Task',
+  Invocation: 'Invocation',
+  InvocationOutput: 'InvocationOutput'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -414,7 +417,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "node" | "workgroup"
+    modelProps: "node" | "workgroup" | "task" | "invocation" | "invocationOutput"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -566,6 +569,228 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    Task: {
+      payload: Prisma.$TaskPayload<ExtArgs>
+      fields: Prisma.TaskFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.TaskFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.TaskFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskPayload>
+        }
+        findFirst: {
+          args: Prisma.TaskFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.TaskFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskPayload>
+        }
+        findMany: {
+          args: Prisma.TaskFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskPayload>[]
+        }
+        create: {
+          args: Prisma.TaskCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskPayload>
+        }
+        createMany: {
+          args: Prisma.TaskCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.TaskCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskPayload>[]
+        }
+        delete: {
+          args: Prisma.TaskDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskPayload>
+        }
+        update: {
+          args: Prisma.TaskUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskPayload>
+        }
+        deleteMany: {
+          args: Prisma.TaskDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.TaskUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.TaskUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskPayload>[]
+        }
+        upsert: {
+          args: Prisma.TaskUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$TaskPayload>
+        }
+        aggregate: {
+          args: Prisma.TaskAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateTask>
+        }
+        groupBy: {
+          args: Prisma.TaskGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.TaskGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.TaskCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.TaskCountAggregateOutputType> | number
+        }
+      }
+    }
+    Invocation: {
+      payload: Prisma.$InvocationPayload<ExtArgs>
+      fields: Prisma.InvocationFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.InvocationFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$InvocationPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.InvocationFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$InvocationPayload>
+        }
+        findFirst: {
+          args: Prisma.InvocationFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$InvocationPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.InvocationFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$InvocationPayload>
+        }
+        findMany: {
+          args: Prisma.InvocationFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$InvocationPayload>[]
+        }
+        create: {
+          args: Prisma.InvocationCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$InvocationPayload>
+        }
+        createMany: {
+          args: Prisma.InvocationCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.InvocationCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$InvocationPayload>[]
+        }
+        delete: {
+          args: Prisma.InvocationDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$InvocationPayload>
+        }
+        update: {
+          args: Prisma.InvocationUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$InvocationPayload>
+        }
+        deleteMany: {
+          args: Prisma.InvocationDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.InvocationUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.InvocationUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$InvocationPayload>[]
+        }
+        upsert: {
+          args: Prisma.InvocationUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$InvocationPayload>
+        }
+        aggregate: {
+          args: Prisma.InvocationAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateInvocation>
+        }
+        groupBy: {
+          args: Prisma.InvocationGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.InvocationGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.InvocationCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.InvocationCountAggregateOutputType> | number
+        }
+      }
+    }
+    InvocationOutput: {
+      payload: Prisma.$InvocationOutputPayload<ExtArgs>
+      fields: Prisma.InvocationOutputFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.InvocationOutputFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$InvocationOutputPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.InvocationOutputFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$InvocationOutputPayload>
+        }
+        findFirst: {
+          args: Prisma.InvocationOutputFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$InvocationOutputPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.InvocationOutputFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$InvocationOutputPayload>
+        }
+        findMany: {
+          args: Prisma.InvocationOutputFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$InvocationOutputPayload>[]
+        }
+        create: {
+          args: Prisma.InvocationOutputCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$InvocationOutputPayload>
+        }
+        createMany: {
+          args: Prisma.InvocationOutputCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.InvocationOutputCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$InvocationOutputPayload>[]
+        }
+        delete: {
+          args: Prisma.InvocationOutputDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$InvocationOutputPayload>
+        }
+        update: {
+          args: Prisma.InvocationOutputUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$InvocationOutputPayload>
+        }
+        deleteMany: {
+          args: Prisma.InvocationOutputDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.InvocationOutputUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.InvocationOutputUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$InvocationOutputPayload>[]
+        }
+        upsert: {
+          args: Prisma.InvocationOutputUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$InvocationOutputPayload>
+        }
+        aggregate: {
+          args: Prisma.InvocationOutputAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateInvocationOutput>
+        }
+        groupBy: {
+          args: Prisma.InvocationOutputGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.InvocationOutputGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.InvocationOutputCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.InvocationOutputCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -638,6 +863,59 @@ export const WorkgroupScalarFieldEnum = {
 export type WorkgroupScalarFieldEnum = (typeof WorkgroupScalarFieldEnum)[keyof typeof WorkgroupScalarFieldEnum]
 
 
+export const TaskScalarFieldEnum = {
+  id: 'id',
+  kind: 'kind',
+  command: 'command',
+  scriptName: 'scriptName',
+  scriptContent: 'scriptContent',
+  targets: 'targets',
+  options: 'options',
+  state: 'state',
+  createdBy: 'createdBy',
+  workgroup: 'workgroup',
+  v1Delivered: 'v1Delivered',
+  createdAt: 'createdAt',
+  doneAt: 'doneAt'
+} as const
+
+export type TaskScalarFieldEnum = (typeof TaskScalarFieldEnum)[keyof typeof TaskScalarFieldEnum]
+
+
+export const InvocationScalarFieldEnum = {
+  id: 'id',
+  taskId: 'taskId',
+  node: 'node',
+  state: 'state',
+  exitCode: 'exitCode',
+  pid: 'pid',
+  stdout: 'stdout',
+  stderr: 'stderr',
+  output: 'output',
+  error: 'error',
+  deliverBy: 'deliverBy',
+  acceptedAt: 'acceptedAt',
+  startedAt: 'startedAt',
+  endedAt: 'endedAt',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type InvocationScalarFieldEnum = (typeof InvocationScalarFieldEnum)[keyof typeof InvocationScalarFieldEnum]
+
+
+export const InvocationOutputScalarFieldEnum = {
+  id: 'id',
+  invocationId: 'invocationId',
+  stream: 'stream',
+  offset: 'offset',
+  data: 'data',
+  createdAt: 'createdAt'
+} as const
+
+export type InvocationOutputScalarFieldEnum = (typeof InvocationOutputScalarFieldEnum)[keyof typeof InvocationOutputScalarFieldEnum]
+
+
 export const SortOrder = {
   asc: 'asc',
   desc: 'desc'
@@ -652,6 +930,13 @@ export const NullableJsonNullValueInput = {
 } as const
 
 export type NullableJsonNullValueInput = (typeof NullableJsonNullValueInput)[keyof typeof NullableJsonNullValueInput]
+
+
+export const JsonNullValueInput = {
+  JsonNull: JsonNull
+} as const
+
+export type JsonNullValueInput = (typeof JsonNullValueInput)[keyof typeof JsonNullValueInput]
 
 
 export const QueryMode = {
@@ -763,6 +1048,34 @@ export type EnumQueryModeFieldRefInput<$PrismaModel> = FieldRefInputType<$Prisma
 
 
 /**
+ * Reference to a field of type 'TaskState'
+ */
+export type EnumTaskStateFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'TaskState'>
+    
+
+
+/**
+ * Reference to a field of type 'TaskState[]'
+ */
+export type ListEnumTaskStateFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'TaskState[]'>
+    
+
+
+/**
+ * Reference to a field of type 'InvocationState'
+ */
+export type EnumInvocationStateFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'InvocationState'>
+    
+
+
+/**
+ * Reference to a field of type 'InvocationState[]'
+ */
+export type ListEnumInvocationStateFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'InvocationState[]'>
+    
+
+
+/**
  * Reference to a field of type 'Int'
  */
 export type IntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Int'>
@@ -773,6 +1086,20 @@ export type IntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'In
  * Reference to a field of type 'Int[]'
  */
 export type ListIntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Int[]'>
+    
+
+
+/**
+ * Reference to a field of type 'BigInt'
+ */
+export type BigIntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'BigInt'>
+    
+
+
+/**
+ * Reference to a field of type 'BigInt[]'
+ */
+export type ListBigIntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'BigInt[]'>
     
 
 /**
@@ -928,6 +1255,9 @@ export type PrismaClientOptions = PrismaClientOptionsWithAccelerateUrl | PrismaC
 export type GlobalOmitConfig = {
   node?: Prisma.NodeOmit
   workgroup?: Prisma.WorkgroupOmit
+  task?: Prisma.TaskOmit
+  invocation?: Prisma.InvocationOmit
+  invocationOutput?: Prisma.InvocationOutputOmit
 }
 
 /* Types for Logging */

@@ -52,7 +52,10 @@ export const AnyNull = runtime.AnyNull
 
 export const ModelName = {
   Node: 'Node',
-  Workgroup: 'Workgroup'
+  Workgroup: 'Workgroup',
+  Task: 'Task',
+  Invocation: 'Invocation',
+  InvocationOutput: 'InvocationOutput'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -104,6 +107,59 @@ export const WorkgroupScalarFieldEnum = {
 export type WorkgroupScalarFieldEnum = (typeof WorkgroupScalarFieldEnum)[keyof typeof WorkgroupScalarFieldEnum]
 
 
+export const TaskScalarFieldEnum = {
+  id: 'id',
+  kind: 'kind',
+  command: 'command',
+  scriptName: 'scriptName',
+  scriptContent: 'scriptContent',
+  targets: 'targets',
+  options: 'options',
+  state: 'state',
+  createdBy: 'createdBy',
+  workgroup: 'workgroup',
+  v1Delivered: 'v1Delivered',
+  createdAt: 'createdAt',
+  doneAt: 'doneAt'
+} as const
+
+export type TaskScalarFieldEnum = (typeof TaskScalarFieldEnum)[keyof typeof TaskScalarFieldEnum]
+
+
+export const InvocationScalarFieldEnum = {
+  id: 'id',
+  taskId: 'taskId',
+  node: 'node',
+  state: 'state',
+  exitCode: 'exitCode',
+  pid: 'pid',
+  stdout: 'stdout',
+  stderr: 'stderr',
+  output: 'output',
+  error: 'error',
+  deliverBy: 'deliverBy',
+  acceptedAt: 'acceptedAt',
+  startedAt: 'startedAt',
+  endedAt: 'endedAt',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type InvocationScalarFieldEnum = (typeof InvocationScalarFieldEnum)[keyof typeof InvocationScalarFieldEnum]
+
+
+export const InvocationOutputScalarFieldEnum = {
+  id: 'id',
+  invocationId: 'invocationId',
+  stream: 'stream',
+  offset: 'offset',
+  data: 'data',
+  createdAt: 'createdAt'
+} as const
+
+export type InvocationOutputScalarFieldEnum = (typeof InvocationOutputScalarFieldEnum)[keyof typeof InvocationOutputScalarFieldEnum]
+
+
 export const SortOrder = {
   asc: 'asc',
   desc: 'desc'
@@ -118,6 +174,13 @@ export const NullableJsonNullValueInput = {
 } as const
 
 export type NullableJsonNullValueInput = (typeof NullableJsonNullValueInput)[keyof typeof NullableJsonNullValueInput]
+
+
+export const JsonNullValueInput = {
+  JsonNull: JsonNull
+} as const
+
+export type JsonNullValueInput = (typeof JsonNullValueInput)[keyof typeof JsonNullValueInput]
 
 
 export const QueryMode = {

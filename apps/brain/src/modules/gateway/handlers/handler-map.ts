@@ -4,6 +4,13 @@ import { errorHandler } from './error.handler';
 import { heartbeatHandler } from './heartbeat.handler';
 import { helloHandler } from './hello.handler';
 import { statusHandler } from './status.handler';
+import {
+  taskAcceptedHandler,
+  taskCancelOkHandler,
+  taskOutputHandler,
+  taskResultHandler,
+  taskStartedHandler,
+} from './task.handlers';
 
 type Up = typeof upstreamSchemas;
 type Down = typeof downstreamSchemas;
@@ -15,6 +22,11 @@ export function buildHandlers(ctx: GatewayContext): HandlerMap<Up, Down> {
     heartbeat: heartbeatHandler(ctx),
     status: statusHandler(ctx),
     error: errorHandler(ctx),
+    'task.accepted': taskAcceptedHandler(ctx),
+    'task.cancel.ok': taskCancelOkHandler(ctx),
+    'task.started': taskStartedHandler(ctx),
+    'task.output': taskOutputHandler(ctx),
+    'task.result': taskResultHandler(ctx),
   };
   return requireHello(ctx, handlers);
 }

@@ -57,6 +57,16 @@ export function helloHandler(ctx: GatewayContext) {
     session.joined = true;
     // Only now visible (and replacing an older connection): the database already says who holds the node.
     ctx.registry.add(session as typeof session & { name: string });
+    // After the welcome has gone out: what this node missed while away.
+    const name = hello.name;
+    setImmediate(
+      () =>
+        void ctx.dispatcher
+          .onJoin(name)
+          .catch((error: Error) =>
+            ctx.logger.error({ node: name, error: error.message }, 'could not deliver pending tasks'),
+          ),
+    );
     return {
       kind: 'welcome' as const,
       body: {

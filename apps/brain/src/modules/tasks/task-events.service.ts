@@ -1,0 +1,27 @@
+import { Injectable } from '@nestjs/common';
+import { EventEmitter } from 'node:events';
+import type { Invocation } from '../../generated/prisma/client';
+
+export type TaskEvent =
+  | { type: 'invocation'; invocation: Invocation }
+  | { type: 'output'; invocationId: string; node: string; stream: string; data: string }
+  | { type: 'done'; taskId: string };
+
+/** Live events of running tasks, for server-sent event streams (in this process). */
+@Injectable()
+export class TaskEventsService {
+  private readonly emitter = new EventEmitter();
+
+  constructor() {
+    this.emitter.setMaxListeners(0);
+  }
+
+  emit(taskId: string, event: TaskEvent): void {
+    this.emitter.emit(taskId, event);
+  }
+
+  subscribe(taskId: string, listener: (event: TaskEvent) => void): () => void {
+    this.emitter.on(taskId, listener);
+    return () => this.emitter.off(taskId, listener);
+  }
+}

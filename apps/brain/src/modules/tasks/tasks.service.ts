@@ -1,0 +1,94 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { ApiError } from '../../core/http/api-error';
+import { Queues } from '../../core/queue/jobs';
+import { NodesService } from '../nodes/nodes.service';
+import { TaskDispatcher } from './task-dispatcher.service';
+import { DEFAULT_DELIVERY_TIMEOUT_SECONDS, type TaskOptions } from './task-options';
+import { TasksRepository, type TaskWithInvocations } from './tasks.repository';
+
+export interface TaskRequest {
+  targets: string[];
+  command?: string;
+  script?: { name: string; contentBase64: string };
+  options: Partial<TaskOptions>;
+  createdBy: string | null;
+}
+
+const KEEP_JOBS = { removeOnComplete: 1000, removeOnFail: 1000 };
+
+@Injectable()
+export class TasksService {
+  constructor(
+    private readonly tasks: TasksRepository,
+    private readonly nodes: NodesService,
+    private readonly dispatcher: TaskDispatcher,
+    @InjectQueue(Queues.tasks) private readonly queue: Queue,
+  ) {}
+
+  /**
+   * Stores the task with one invocation per node and queues its dispatch. Unknown targets are refused; nodes that
+   * are not connected get their invocation when they return (until the delivery timeout).
+   */
+  async create(request: TaskRequest): Promise<TaskWithInvocations> {
+    const hasCommand = typeof request.command === 'string' && request.command.length > 0;
+    if (hasCommand === Boolean(request.script))
+      throw new ApiError(400, 'bad_request', 'give exactly one of command or script');
+    const resolved = await this.nodes.resolve(request.targets, { bareAll: true });
+    if (resolved.unknown.length) {
+      throw new ApiError(422, 'unknown_targets', `unknown nodes or groups: ${resolved.unknown.join(', ')}`);
+    }
+    const nodes = [...resolved.online, ...resolved.unhealthy].sort();
+    if (nodes.length === 0) throw new ApiError(422, 'no_targets', 'the targets name no node');
+    const options: TaskOptions = {
+      background: request.options.background ?? false,
+      delaySeconds: request.options.delaySeconds ?? 0,
+      align: request.options.align ?? false,
+      timeoutSeconds: request.options.timeoutSeconds ?? null,
+      deliveryTimeoutSeconds: request.options.deliveryTimeoutSeconds ?? DEFAULT_DELIVERY_TIMEOUT_SECONDS,
+      maxConcurrency: request.options.maxConcurrency ?? null,
+      maxErrors: request.options.maxErrors ?? null,
+      env: request.options.env ?? {},
+      loadedOnAccept: request.options.loadedOnAccept ?? false,
+    };
+    const task = await this.tasks.create({
+      id: randomUUID(),
+      kind: request.script ? 'script' : 'command',
+      command: request.script ? request.script.name : (request.command as string),
+      scriptName: request.script?.name ?? null,
+      scriptContent: request.script?.contentBase64 ?? null,
+      targets: request.targets,
+      options: options as never,
+      createdBy: request.createdBy,
+      invocations: nodes.map((node) => ({ id: randomUUID(), node })),
+    });
+    await this.queue.add('dispatch', { taskId: task.id }, { jobId: `dispatch-${task.id}`, ...KEEP_JOBS });
+    await this.queue.add(
+      'delivery-timeout',
+      { taskId: task.id },
+      { jobId: `delivery-timeout-${task.id}`, delay: options.deliveryTimeoutSeconds * 1000, ...KEEP_JOBS },
+    );
+    return task;
+  }
+
+  async get(id: string): Promise<TaskWithInvocations> {
+    const task = await this.tasks.find(id);
+    if (!task) throw ApiError.notFound('task_not_found', `no task ${id}`);
+    return task;
+  }
+
+  list(filter: Parameters<TasksRepository['list']>[0]): Promise<TaskWithInvocations[]> {
+    return this.tasks.list(filter);
+  }
+
+  /** Stops what has not ended: not-yet-started invocations at once, running ones on their nodes. */
+  async cancel(id: string): Promise<TaskWithInvocations> {
+    await this.get(id);
+    const open = await this.tasks.cancel(id, new Date());
+    await this.dispatcher.cancelOnNodes(open.filter((i) => i.acceptedAt !== null || i.state === 'running'));
+    await this.dispatcher.closeIfComplete(id);
+    return this.get(id);
+  }
+}
