@@ -8,7 +8,7 @@ import {
 import { nodeNameSchema } from '@octopod/protocol';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
 const APP = 'tentacle';
@@ -69,6 +69,10 @@ export const configSchema = z
         store: path.default('/var/octopoda/tentacle/FSTORE'),
       })
       .prefault({}),
+    /** Journal of accepted invocation ids and results awaiting acknowledgement; default `<workspace.root>/.octopod`. */
+    state: z.object({ dir: path.optional() }).prefault({}),
+    /** Only `OCTOPODA_PAKMA` uses it (Octopod has no pakma); the rest of Octopoda's `pakma` section is ignored. */
+    pakma: z.object({ root: path.default('/var/octopoda/tentacle/pakma') }).prefault({}),
     ssl: z.object({ caCert: path, clientCert: path, clientKey: path }, { error: 'is required' }),
     env: z
       .array(
@@ -82,7 +86,8 @@ export const configSchema = z
   })
   .transform((config) => ({ ...config, name: config.name ?? defaultNodeName() }));
 
-export type TentacleConfig = z.output<typeof configSchema>;
+/** The validated config; paths are absolute and the state directory is filled in. */
+export type TentacleConfig = Omit<z.output<typeof configSchema>, 'state'> & { state: { dir: string } };
 
 /** Env vars that override a config field (after the file is read). */
 const ENV_OVERRIDES: EnvOverrides = {
@@ -100,6 +105,7 @@ const ENV_OVERRIDES: EnvOverrides = {
   TENTACLE_LOG_LEVEL: ['logger', 'level'],
   TENTACLE_WORKSPACE_ROOT: ['workspace', 'root'],
   TENTACLE_WORKSPACE_STORE: ['workspace', 'store'],
+  TENTACLE_STATE_DIR: ['state', 'dir'],
   TENTACLE_CA_CERT: ['ssl', 'caCert'],
   TENTACLE_CLIENT_CERT: ['ssl', 'clientCert'],
   TENTACLE_CLIENT_KEY: ['ssl', 'clientKey'],
@@ -131,6 +137,8 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): Tentacle
     },
     logger: { ...config.logger, path: config.logger.path ? resolve(config.logger.path) : '' },
     workspace: { root: resolve(config.workspace.root), store: resolve(config.workspace.store) },
+    state: { dir: resolve(config.state.dir ?? join(config.workspace.root, '.octopod')) },
+    pakma: { root: resolve(config.pakma.root) },
   };
 }
 

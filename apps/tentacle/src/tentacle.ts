@@ -5,6 +5,7 @@ import type { TlsMaterial } from './link/dialler';
 import { Link, type LinkEvents } from './link/link';
 import { nameServerResolver, staticResolver, type Resolver } from './link/resolver';
 import type { EventEmitter } from 'node:events';
+import { TaskRunner } from './exec/task-runner';
 import { StatusSampler, type StatusSource } from './status/sampler';
 import { tentacleVersion } from './version';
 import pino from 'pino';
@@ -18,12 +19,15 @@ export interface TentacleDeps {
   /** Test hooks for the link's timing. */
   helloTimeoutMs?: number;
   random?: () => number;
+  /** The environment commands inherit; default the tentacle's own (as Octopoda). */
+  baseEnv?: NodeJS.ProcessEnv;
 }
 
 export interface TentacleHandle {
   readonly link: Link;
   readonly events: EventEmitter<LinkEvents>;
-  /** Closes the link (code 1000) and stops the timers. */
+  readonly tasks: TaskRunner;
+  /** Closes the link (code 1000), stops the timers and what runs (results are kept for the next start). */
   stop(): Promise<void>;
 }
 
@@ -58,6 +62,19 @@ export function startTentacle(config: TentacleConfig, deps: TentacleDeps = {}): 
   const tls = deps.tls ?? readTls(config.ssl);
   mkdirSync(config.workspace.root, { recursive: true });
   mkdirSync(config.workspace.store, { recursive: true });
+  const tasks = new TaskRunner({
+    nodeName: config.name,
+    logger,
+    paths: {
+      workspaceRoot: config.workspace.root,
+      store: config.workspace.store,
+      logPath: config.logger.path,
+      pakmaRoot: config.pakma.root,
+    },
+    stateDir: config.state.dir,
+    baseEnv: deps.baseEnv ?? process.env,
+    configEnv: config.env,
+  });
   const ownSampler = deps.status ? undefined : new StatusSampler().start();
   const link = new Link({
     name: config.name,
@@ -69,6 +86,7 @@ export function startTentacle(config: TentacleConfig, deps: TentacleDeps = {}): 
       capMs: config.heartbeat.reconnectMax * 1000,
     },
     status: deps.status ?? (ownSampler as StatusSampler),
+    tasks,
     logger,
     helloTimeoutMs: deps.helloTimeoutMs,
     random: deps.random,
@@ -77,9 +95,13 @@ export function startTentacle(config: TentacleConfig, deps: TentacleDeps = {}): 
   return {
     link,
     events: link.events,
+    tasks,
     stop: () =>
-      (stopping ??= link.stop().finally(() => {
-        ownSampler?.stop();
-      })),
+      (stopping ??= link
+        .stop()
+        .then(() => tasks.close())
+        .finally(() => {
+          ownSampler?.stop();
+        })),
   };
 }

@@ -1,5 +1,6 @@
 import type { downstreamSchemas, Handler, HeartbeatAck, upstreamSchemas, Welcome } from '@octopod/protocol';
 import type { Logger } from 'pino';
+import type { TaskService } from '../exec/task-service';
 import type { StatusSource } from '../status/sampler';
 
 /** What a downstream handler may touch: the session it runs in, never the socket. */
@@ -7,6 +8,7 @@ export interface SessionContext {
   name: string;
   logger: Logger;
   status: StatusSource;
+  tasks: TaskService;
   /** A welcome that was not the reply to our hello (the brain re-sent its settings). */
   onWelcome(welcome: Welcome): void;
   onHeartbeatAck(ack: HeartbeatAck): void;

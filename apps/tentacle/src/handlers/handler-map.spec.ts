@@ -1,4 +1,4 @@
-import { downstreamSchemas, type NodeStatus } from '@octopod/protocol';
+import { downstreamSchemas, type NodeStatus, type TaskAssign } from '@octopod/protocol';
 import pino from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import type { SessionContext } from './handler-context';
@@ -22,6 +22,19 @@ function context(): SessionContext {
     name: 'pi-1',
     logger: pino({ level: 'silent' }),
     status: { snapshot: vi.fn(async (name: string) => ({ ...status, name })) },
+    tasks: {
+      assign: vi.fn(async (body: TaskAssign) => ({
+        kind: 'task.accepted' as const,
+        body: { invocationId: body.invocationId, duplicate: false },
+      })),
+      cancel: vi.fn((invocationId: string) => ({
+        kind: 'task.cancel.ok' as const,
+        body: { invocationId, found: true },
+      })),
+      acknowledge: vi.fn(),
+      attach: vi.fn(),
+      detach: vi.fn(),
+    },
     onWelcome: vi.fn(),
     onHeartbeatAck: vi.fn(),
   };
@@ -55,5 +68,36 @@ describe('createHandlers', () => {
   it('never answers an error with an error', async () => {
     const body = { code: 'bad', message: 'no' };
     expect(await createHandlers(context()).error(body, envelope('error', body))).toBeUndefined();
+  });
+
+  it('hands task messages to the task service and answers with its replies', async () => {
+    const ctx = context();
+    const handlers = createHandlers(ctx);
+    const assign: TaskAssign = {
+      invocationId: 'i-1',
+      taskId: 't-1',
+      kind: 'command',
+      command: 'true',
+      script: null,
+      background: false,
+      delayMs: 0,
+      startAt: null,
+      maxAlignErrorMs: 5,
+      timeoutMs: null,
+      env: {},
+    };
+    expect(await handlers['task.assign'](assign, envelope('task.assign', assign))).toEqual({
+      kind: 'task.accepted',
+      body: { invocationId: 'i-1', duplicate: false },
+    });
+    expect(ctx.tasks.assign).toHaveBeenCalledWith(assign);
+    const cancel = { invocationId: 'i-1' };
+    expect(await handlers['task.cancel'](cancel, envelope('task.cancel', cancel))).toEqual({
+      kind: 'task.cancel.ok',
+      body: { invocationId: 'i-1', found: true },
+    });
+    const ack = { invocationIds: ['i-1', 'i-2'] };
+    expect(await handlers['task.result.ack'](ack, envelope('task.result.ack', ack))).toBeUndefined();
+    expect(ctx.tasks.acknowledge).toHaveBeenCalledWith(['i-1', 'i-2']);
   });
 });

@@ -3,6 +3,7 @@ import { errorHandler } from './error.handler';
 import type { SessionContext } from './handler-context';
 import { heartbeatAckHandler } from './heartbeat-ack.handler';
 import { statusGetHandler } from './status-get.handler';
+import { taskHandlers } from './tasks';
 import { welcomeHandler } from './welcome.handler';
 
 export type TentacleHandlers = HandlerMap<typeof downstreamSchemas, typeof upstreamSchemas>;
@@ -14,5 +15,6 @@ export function createHandlers(context: SessionContext): TentacleHandlers {
     'heartbeat.ack': heartbeatAckHandler(context),
     'status.get': statusGetHandler(context),
     error: errorHandler(context),
+    ...taskHandlers(context),
   };
 }

@@ -2,6 +2,7 @@ import { CloseCode, type ClockEstimate, type NodeFacts } from '@octopod/protocol
 import { EventEmitter } from 'node:events';
 import { arch, cpus, hostname, platform } from 'node:os';
 import type { Logger } from 'pino';
+import type { TaskService } from '../exec/task-service';
 import type { StatusSource } from '../status/sampler';
 import { formatAddress, type BrainAddress } from './address';
 import { dial, type TlsMaterial } from './dialler';
@@ -17,6 +18,8 @@ export interface LinkOptions {
   tls: TlsMaterial;
   reconnect: ReconnectPolicy;
   status: StatusSource;
+  /** Runs what the brain assigns, across sessions. Default: refuses tasks. */
+  tasks?: TaskService;
   logger: Logger;
   /** Host facts sent in hello (the local address is added per connection). */
   facts?: Omit<NodeFacts, 'addr'>;
@@ -130,6 +133,7 @@ export class Link {
         socket: open.socket,
         localAddress: open.localAddress,
         status: options.status,
+        tasks: options.tasks,
         logger: options.logger,
         helloTimeoutMs: options.helloTimeoutMs ?? 10_000,
         deadAfterIntervals: options.deadAfterIntervals ?? 3,

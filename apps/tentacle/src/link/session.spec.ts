@@ -92,7 +92,7 @@ describe('Session', () => {
         name: 'pi-1',
         version: '0.1.0',
         protocol: 1,
-        capabilities: ['status'],
+        capabilities: ['status', 'tasks'],
         facts: { addr: '10.1.2.3', hostname: 'h' },
       },
     });

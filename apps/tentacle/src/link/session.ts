@@ -12,12 +12,13 @@ import {
 } from '@octopod/protocol';
 import type { Logger } from 'pino';
 import type WebSocket from 'ws';
+import { noTasks, type TaskService, type TaskUplink } from '../exec/task-service';
 import { createHandlers } from '../handlers/handler-map';
 import type { StatusSource } from '../status/sampler';
 import { HeartbeatTracker } from './heartbeat';
 
 /** Capabilities this tentacle offers (the brain sends only kinds it knows we handle). */
-export const CAPABILITIES = ['status'];
+export const CAPABILITIES = ['status', 'tasks'];
 
 export interface SessionOptions {
   name: string;
@@ -26,6 +27,8 @@ export interface SessionOptions {
   socket: WebSocket;
   localAddress: string;
   status: StatusSource;
+  /** Runs what the brain assigns; attached to this session once it is welcomed. Default: refuses tasks. */
+  tasks?: TaskService;
   logger: Logger;
   helloTimeoutMs: number;
   /** Heartbeat intervals without an ack after which the link counts as dead. */
@@ -54,6 +57,8 @@ const CLOSE_GRACE_MS = 2000;
 export class Session {
   private readonly peer: Peer<typeof downstreamSchemas, typeof upstreamSchemas>;
   private readonly log: Logger;
+  private readonly tasks: TaskService;
+  private readonly uplink: TaskUplink;
   private tracker: HeartbeatTracker | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private graceTimer: NodeJS.Timeout | undefined;
@@ -68,6 +73,13 @@ export class Session {
   constructor(private readonly options: SessionOptions) {
     this.log = options.logger;
     this.ended = new Promise((resolve) => (this.resolveEnd = resolve));
+    this.tasks = options.tasks ?? noTasks;
+    this.uplink = {
+      // TaskEvents ties body to kind; the compiler cannot follow that through the generic.
+      send: (kind, body) => this.peer.send(kind, body as never),
+      request: (kind, body, timeoutMs) => this.peer.request(kind, body, timeoutMs),
+      estimate: () => this.estimate,
+    };
     this.peer = new Peer(
       options.socket,
       downstreamSchemas,
@@ -75,6 +87,7 @@ export class Session {
         name: options.name,
         logger: options.logger,
         status: options.status,
+        tasks: this.tasks,
         onWelcome: (welcome) => this.applyWelcome(welcome),
         onHeartbeatAck: (ack) => this.onAck(ack),
       }),
@@ -161,6 +174,7 @@ export class Session {
     }
     if (first) {
       this.options.onReady(welcome);
+      this.tasks.attach(this.uplink);
       this.beat();
     }
   }
@@ -199,6 +213,7 @@ export class Session {
 
   private finish(code: number, closeReason: string): void {
     this.stopHeartbeats();
+    this.tasks.detach(this.uplink);
     if (this.graceTimer) clearTimeout(this.graceTimer);
     this.peer.close(closeReason || `closed (${code})`);
     const reason =

@@ -10,6 +10,7 @@ import {
   type KeyPairPem,
 } from '@octopod/pki';
 import pino, { type Logger } from 'pino';
+import { TaskRunner } from '../exec/task-runner';
 import type { BrainAddress } from '../link/address';
 import { hostFacts, Link } from '../link/link';
 import { nameServerResolver, staticResolver, type NameServerLocation } from '../link/resolver';
@@ -43,6 +44,11 @@ export interface SwarmOptions {
   /** Logs of every link (tagged with the node name); default: errors only. */
   logger?: Logger;
   helloTimeoutMs?: number;
+  /**
+   * Whether the nodes take tasks: `simulate` (default) answers every assign at once with accepted, started and
+   * a success with stdout "hi\n", spawning nothing; `none` refuses them.
+   */
+  tasks?: 'simulate' | 'none';
 }
 
 export interface SwarmReady {
@@ -103,8 +109,8 @@ export function simulatedName(prefix: string, index: number): string {
 
 /**
  * N simulated tentacles in one process, each with its own client certificate and its own link (the real
- * tentacle's link code), sharing one key pair and one status sampler. Used by the connection benchmark and,
- * later, by benchmarks that fan commands out to many nodes.
+ * tentacle's link code), sharing one key pair and one status sampler. Used by the connection benchmark and by
+ * the fan-out benchmark (tasks are simulated: nothing is spawned).
  */
 export function startSwarm(options: SwarmOptions): Swarm {
   if (!Number.isInteger(options.count) || options.count < 1)
@@ -134,6 +140,7 @@ export function startSwarm(options: SwarmOptions): Swarm {
   const ready = new Promise<SwarmReady>((resolve) => (resolveReady = resolve));
 
   const links = names.map((name, index) => {
+    const nodeLogger = logger.child({ node: name });
     const link = new Link({
       name,
       version,
@@ -141,7 +148,11 @@ export function startSwarm(options: SwarmOptions): Swarm {
       tls: { ca: options.ca.certPem, cert: certs[index].certPem, key: certs[index].keyPem },
       reconnect,
       status,
-      logger: logger.child({ node: name }),
+      tasks:
+        options.tasks === 'none'
+          ? undefined
+          : new TaskRunner({ simulate: true, nodeName: name, logger: nodeLogger }),
+      logger: nodeLogger,
       facts: { ...facts, hostname: name },
       helloTimeoutMs: options.helloTimeoutMs,
     });

@@ -7,6 +7,9 @@ import {
   type Heartbeat,
   type Hello,
   type HandlerMap,
+  type TaskOutput,
+  type TaskResult,
+  type TaskStarted,
 } from '@octopod/protocol';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
@@ -24,6 +27,10 @@ export interface FakeConnection {
   heartbeats: Heartbeat[];
   /** `error` frames the tentacle sent us. */
   errors: Envelope[];
+  started: TaskStarted[];
+  outputs: TaskOutput[];
+  /** Every task.result received, re-sends included. */
+  results: TaskResult[];
   closed: Promise<{ code: number; reason: string }>;
 }
 
@@ -37,6 +44,8 @@ export interface FakeBrainOptions {
   clockOffsetMs?: number;
   /** When false the fake brain never acks heartbeats. */
   ackHeartbeats?: boolean;
+  /** When false the fake brain never acknowledges task results (the tentacle keeps re-sending them). */
+  ackResults?: boolean;
 }
 
 /** A stand-in brain gateway: https + mTLS + ws on /tentacle, speaking `@octopod/protocol` through `Peer`. */
@@ -46,9 +55,11 @@ export class FakeBrain {
   private server!: Server;
   private wss!: WebSocketServer;
   ackHeartbeats: boolean;
+  ackResults: boolean;
 
   private constructor(private readonly options: FakeBrainOptions) {
     this.ackHeartbeats = options.ackHeartbeats ?? true;
+    this.ackResults = options.ackResults ?? true;
   }
 
   static async start(options: FakeBrainOptions): Promise<FakeBrain> {
@@ -118,6 +129,9 @@ export class FakeBrain {
       hello: new Promise<Hello>((resolve) => (helloReceived = resolve)),
       heartbeats: [] as Heartbeat[],
       errors: [] as Envelope[],
+      started: [] as TaskStarted[],
+      outputs: [] as TaskOutput[],
+      results: [] as TaskResult[],
       closed: new Promise<{ code: number; reason: string }>((resolve) =>
         socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
       ),
@@ -156,6 +170,16 @@ export class FakeBrain {
       },
       status: () => undefined,
       error: (_body, envelope) => void connection.errors.push(envelope),
+      // Normally replies (settled by the peer); on their own they came too late.
+      'task.accepted': () => undefined,
+      'task.cancel.ok': () => undefined,
+      'task.started': (started) => void connection.started.push(started),
+      'task.output': (output) => void connection.outputs.push(output),
+      'task.result': (result) => {
+        connection.results.push(result);
+        if (!this.ackResults) return;
+        return { kind: 'task.result.ack', body: { invocationIds: [result.invocationId] } };
+      },
     };
     connection.peer = new Peer(socket, upstreamSchemas, handlers);
     socket.on('message', (data) => void connection.peer.receive(data.toString()));

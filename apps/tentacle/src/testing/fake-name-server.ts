@@ -18,14 +18,12 @@ export class FakeNameServer {
       ns.queries.push(name);
       const value = ns.entries.get(name);
       if (value === undefined) return void response.writeHead(400).end('{"msg":"redis: nil"}');
-      response
-        .writeHead(200)
-        .end(
-          JSON.stringify({
-            msg: 'OK',
-            entry: { key: name, type: 'addr', value, description: '', ttl: 5000 },
-          }),
-        );
+      response.writeHead(200).end(
+        JSON.stringify({
+          msg: 'OK',
+          entry: { key: name, type: 'addr', value, description: '', ttl: 5000 },
+        }),
+      );
     });
     await new Promise<void>((resolve) => ns.server.listen(0, '127.0.0.1', resolve));
     return ns;

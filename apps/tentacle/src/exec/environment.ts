@@ -1,0 +1,61 @@
+/** The environment of a command or script: Octopoda's variables (spec §7) on top of the tentacle's own. */
+
+export interface OctopodaPaths {
+  nodeName: string;
+  workspaceRoot: string;
+  store: string;
+  /** Log directory; '' when the tentacle logs to stdout only. */
+  logPath: string;
+  pakmaRoot: string;
+}
+
+export interface ScriptPlace {
+  /** Directory of the script file. */
+  dir: string;
+  /** The script's file name in that directory. */
+  fileName: string;
+  /** The file whose contents become the script's result. */
+  outputPath: string;
+}
+
+/**
+ * Octopoda's shipped config writes every directory with a trailing slash and its scripts concatenate
+ * (`$OCTOPODA_WORKSPACE$file`); our config holds resolved paths, so the slash is added back here.
+ */
+export function asDir(path: string): string {
+  return path === '' || path.endsWith('/') ? path : `${path}/`;
+}
+
+/** `OCTOPODA_*` as Octopoda sets them: `NONE` for the script fields of a plain command. */
+export function octopodaVariables(paths: OctopodaPaths, script?: ScriptPlace): Record<string, string> {
+  return {
+    OCTOPODA_NODENAME: paths.nodeName,
+    OCTOPODA_CURRENTDIR: asDir(script ? script.dir : paths.workspaceRoot),
+    OCTOPODA_FILENAME: script ? script.fileName : 'NONE',
+    OCTOPODA_OUTPUT: script ? script.outputPath : 'NONE',
+    // Octopoda hard-codes this one.
+    OCTOPODA_ROOT: '/root/',
+    OCTOPODA_WORKSPACE: asDir(paths.workspaceRoot),
+    OCTOPODA_FSTORE: asDir(paths.store),
+    OCTOPODA_LOG: asDir(paths.logPath),
+    OCTOPODA_PAKMA: asDir(paths.pakmaRoot),
+  };
+}
+
+/**
+ * Later layers win: the tentacle's environment, then Octopoda's variables, then the configured `env` pairs,
+ * then the task's own `env`.
+ */
+export function buildEnvironment(
+  base: NodeJS.ProcessEnv,
+  octopoda: Record<string, string>,
+  configured: readonly { key: string; value: string }[],
+  task: Record<string, string>,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(base)) if (value !== undefined) env[key] = value;
+  Object.assign(env, octopoda);
+  for (const { key, value } of configured) env[key] = value;
+  Object.assign(env, task);
+  return env;
+}
