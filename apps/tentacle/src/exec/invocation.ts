@@ -127,7 +127,8 @@ export class Invocation {
     if (!plan) return;
     this.phase = 'running';
     this.process = this.spawn(plan, false);
-    if (this.process.pid !== undefined) this.announce(this.process.pid, Date.now());
+    if (this.process.pid !== undefined)
+      this.announce(this.process.pid, this.process.startedAtMs ?? Date.now());
   }
 
   private runGated(startAt: number): void {

@@ -98,6 +98,11 @@ export class ManagedProcess {
     return this.child.pid;
   }
 
+  /** When it was spawned (or, gated, released); null before. */
+  get startedAtMs(): number | null {
+    return this.startedAt;
+  }
+
   /** Lets a gated process run; `at` is the instant it was let go (precise wall-clock ms). */
   release(at: number = Date.now()): void {
     if (!this.spec.gated || this.startedAt !== null || this.finished) return;

@@ -82,6 +82,14 @@ describe('utf8Tail and TailBuffer', () => {
     tail.write(Buffer.from('XY'));
     expect(tail.text()).toBe('cdefghijXY');
   });
+
+  it('cuts at a character boundary after dropping bytes, even when exactly the limit is left', () => {
+    const tail = new TailBuffer(9);
+    // 27 bytes in 3 writes; compaction keeps exactly the last 9, which start on the last byte of a euro sign.
+    const text = Buffer.from('x€€€€€€€€yy');
+    for (let i = 0; i < 27; i += 9) tail.write(text.subarray(i, i + 9));
+    expect(tail.text()).toBe('€€yy');
+  });
 });
 
 describe('OutputStream', () => {

@@ -38,16 +38,20 @@ export function utf8StartOffset(buf: Uint8Array): number {
   return i;
 }
 
-/** The last `maxBytes` of `buf` as text, cut at a character boundary. */
-export function utf8Tail(buf: Buffer, maxBytes: number): string {
+/**
+ * The last `maxBytes` of `buf` as text, cut at a character boundary. `cut` says whether bytes before `buf` were
+ * dropped already (then its start may be mid-character too).
+ */
+export function utf8Tail(buf: Buffer, maxBytes: number, cut = false): string {
   const tail = buf.length > maxBytes ? buf.subarray(buf.length - maxBytes) : buf;
-  return tail.subarray(buf.length > maxBytes ? utf8StartOffset(tail) : 0).toString('utf8');
+  return tail.subarray(cut || buf.length > maxBytes ? utf8StartOffset(tail) : 0).toString('utf8');
 }
 
 /** Keeps the last `maxBytes` bytes written to it, without holding more than twice that. */
 export class TailBuffer {
   private parts: Buffer[] = [];
   private size = 0;
+  private cut = false;
 
   constructor(private readonly maxBytes = TAIL_MAX_BYTES) {}
 
@@ -58,7 +62,7 @@ export class TailBuffer {
   }
 
   text(): string {
-    return utf8Tail(Buffer.concat(this.parts), this.maxBytes);
+    return utf8Tail(Buffer.concat(this.parts), this.maxBytes, this.cut);
   }
 
   private compact(): void {
@@ -66,6 +70,7 @@ export class TailBuffer {
     const kept = all.subarray(all.length - this.maxBytes);
     this.parts = [Buffer.from(kept)];
     this.size = kept.length;
+    this.cut = true;
   }
 }
 
