@@ -141,7 +141,8 @@ export class Invocation {
       if (this.phase !== 'armed') return;
       this.phase = 'running';
       process.release(at);
-      this.announce(process.pid as number, at);
+      // After every start due now has been released (sending costs time).
+      queueMicrotask(() => this.announce(process.pid as number, at));
     });
   }
 

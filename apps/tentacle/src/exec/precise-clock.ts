@@ -30,21 +30,64 @@ export function spinUntil(wallMs: number, calibration?: Calibration): number {
   return now + calibration.offset;
 }
 
+interface Appointment {
+  at: number;
+  action: (at: number) => void;
+}
+
+/** Every pending instant of this process, earliest first, served by one timer. */
+const appointments: Appointment[] = [];
+let timer: NodeJS.Timeout | undefined;
+let timerFor: Appointment | undefined;
+
 /**
  * Runs `action` at the wall-clock instant `wallMs`: a timer until SPIN_LEAD_MS before, then a busy wait. The
  * action receives the precise instant it ran at. Returns a cancel function.
+ *
+ * Instants close together are served from one busy wait, in order: with a timer each, the second would wait
+ * behind whatever I/O the first start caused (its output, its exit, a result written and fsync'd).
  */
 export function atInstant(wallMs: number, action: (at: number) => void): () => void {
-  let cancelled = false;
-  const timer = setTimeout(
-    () => {
-      if (cancelled) return;
-      action(spinUntil(wallMs));
-    },
-    Math.max(0, wallMs - Date.now() - SPIN_LEAD_MS),
-  );
+  const appointment: Appointment = { at: wallMs, action };
+  let index = appointments.findIndex((other) => other.at > wallMs);
+  if (index < 0) index = appointments.length;
+  appointments.splice(index, 0, appointment);
+  arm();
   return () => {
-    cancelled = true;
-    clearTimeout(timer);
+    const at = appointments.indexOf(appointment);
+    if (at < 0) return;
+    appointments.splice(at, 1);
+    arm();
   };
+}
+
+function arm(): void {
+  const first = appointments[0];
+  if (timerFor === first) return;
+  clearTimeout(timer);
+  timerFor = first;
+  timer = first ? setTimeout(serve, Math.max(0, first.at - Date.now() - SPIN_LEAD_MS)) : undefined;
+}
+
+function serve(): void {
+  timer = undefined;
+  timerFor = undefined;
+  let calibration: Calibration | undefined;
+  while (appointments.length > 0 && appointments[0].at <= Date.now() + SPIN_LEAD_MS) {
+    const appointment = appointments.shift() as Appointment;
+    const late = Date.now() > appointment.at;
+    // Late: no wait, but the instant is still reported as precisely as the clock allows.
+    const at = late
+      ? calibration
+        ? performance.now() + calibration.offset
+        : Date.now()
+      : spinUntil(appointment.at, (calibration ??= calibrate()));
+    try {
+      appointment.action(at);
+    } catch (error) {
+      // One failing start must not hold back the others due now.
+      process.emitWarning(`aligned start failed: ${(error as Error).message}`);
+    }
+  }
+  arm();
 }

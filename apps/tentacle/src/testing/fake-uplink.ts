@@ -18,9 +18,15 @@ export class FakeUplink implements TaskUplink {
     else this.outputs.push(body as TaskOutput);
   }
 
-  request(_kind: 'task.result', body: TaskResult): Promise<Envelope> {
+  request(_kind: 'task.result', body: TaskResult, timeoutMs?: number): Promise<Envelope> {
     this.results.push(structuredClone(body));
-    if (!this.ack) return new Promise((_resolve, reject) => this.unanswered.push(reject));
+    if (!this.ack) {
+      // Unanswered: rejected when the request times out (as Peer does) or the session closes.
+      return new Promise((_resolve, reject) => {
+        this.unanswered.push(reject);
+        if (timeoutMs !== undefined) setTimeout(() => reject(new Error('timeout')), timeoutMs);
+      });
+    }
     return Promise.resolve({
       v: 1,
       id: `ack-${this.results.length}`,
