@@ -105,6 +105,50 @@ describe('swarm', () => {
     expect(readFileSync(join(dir, 'cache-0001.pem'), 'utf8')).not.toBe(other.ca.certPem);
   });
 
+  it('answers task.assign without spawning: accepted, started, success with "hi"', async () => {
+    const swarm = startSwarm({
+      count: 3,
+      ca: pki.ca,
+      namePrefix: 'sim-task-',
+      brain: { host: '127.0.0.1', port: brain.port },
+    });
+    try {
+      await swarm.ready;
+      const connections = await Promise.all(
+        brain.connections.map(async (c) => ((await c.hello).name.startsWith('sim-task-') ? c : undefined)),
+      );
+      const mine = connections.filter((c) => c !== undefined);
+      expect(mine).toHaveLength(3);
+      for (const [index, connection] of mine.entries()) {
+        const assign = {
+          invocationId: `sim-inv-${index}`,
+          taskId: 'sim-task',
+          kind: 'command' as const,
+          command: 'echo hi',
+          script: null,
+          background: false,
+          delayMs: 0,
+          startAt: null,
+          maxAlignErrorMs: 5,
+          timeoutMs: null,
+          env: {},
+        };
+        const reply = await connection.peer.request('task.assign', assign);
+        expect(reply.body).toEqual({ invocationId: assign.invocationId, duplicate: false });
+        const result = await waitFor(() => connection.results[0], { what: 'simulated result' });
+        expect(result).toMatchObject({ state: 'success', exitCode: 0, stdout: 'hi\n', pid: null });
+        expect(connection.started).toEqual([
+          expect.objectContaining({ invocationId: assign.invocationId, pid: null }),
+        ]);
+        expect((await connection.peer.request('task.assign', assign)).body).toMatchObject({
+          duplicate: true,
+        });
+      }
+    } finally {
+      await swarm.stop();
+    }
+  });
+
   it('refuses a bad brain location', () => {
     expect(() => startSwarm({ count: 1, ca: pki.ca })).toThrow(/exactly one of brain or nameServer/);
   });
