@@ -26,6 +26,15 @@ describe('parseConfig', () => {
       store: '/var/octopoda/tentacle/FSTORE',
     });
     expect(config.env).toEqual([]);
+    expect(config.state).toEqual({ dir: '/var/octopoda/tentacle/workspace/.octopod' });
+    expect(config.pakma).toEqual({ root: '/var/octopoda/tentacle/pakma' });
+  });
+
+  it('keeps the task state in the workspace unless state.dir or TENTACLE_STATE_DIR says otherwise', () => {
+    expect(parseConfig({ ssl, workspace: { root: '/ws' } }).state.dir).toBe('/ws/.octopod');
+    expect(parseConfig({ ssl, state: { dir: '/var/lib/octopod' } }).state.dir).toBe('/var/lib/octopod');
+    expect(parseConfig({ ssl }, { TENTACLE_STATE_DIR: '/srv/state' }).state.dir).toBe('/srv/state');
+    expect(issuesOf({ ssl, state: { dir: '' } })).toEqual([expect.stringMatching(/state\.dir/)]);
   });
 
   it('defaults the name to a valid node name', () => {
