@@ -4,7 +4,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { registerNodeCommands } from './commands/node/node.commands';
 import { registerPkiCommands } from './commands/pki/pki.commands';
 import { findConfigFile, parseConfig, type OctlConfig } from './config';
-import type { CliContext } from './context';
+import { registerCmdCommands } from './commands/cmd/cmd.commands';
+import { rewriteCmdFlags } from './commands/cmd/cmd-argv';
+import { registerTaskCommands } from './commands/task/task.commands';
+import type { CliContext, SignalSource } from './context';
 import { OctlError } from './errors';
 import { createOutput, selectFormat, type OutputFormat } from './output/output';
 import { OCTL_VERSION } from './version';
@@ -16,6 +19,8 @@ export interface CliIo {
   cwd: string;
   home: string;
   now?: () => number;
+  /** Ctrl-C and SIGTERM, so `cmd run` can cancel its task; none in tests that do not send signals. */
+  signals?: SignalSource;
 }
 
 interface GlobalOptions {
@@ -23,14 +28,18 @@ interface GlobalOptions {
   output?: string;
 }
 
-/** Octopoda spells `--state-filter` as `-sf`, which commander cannot declare; rewrite it before parsing. */
+/**
+ * Octopoda's two-letter flags (`-sf`, and `cmd run`'s `-ta`, `-cc`, `-bg`, `-ss`, plus `-c` which there means the
+ * command, not the config) cannot be declared in commander; rewrite them to long options before parsing.
+ */
 export function normalizeArgv(argv: readonly string[]): string[] {
   const end = argv.indexOf('--');
-  return argv.map((arg, i) => {
+  const rewritten = argv.map((arg, i) => {
     if (end !== -1 && i > end) return arg;
     if (arg === '-sf') return '--state-filter';
     return arg.startsWith('-sf=') ? `--state-filter=${arg.slice(4)}` : arg;
   });
+  return rewriteCmdFlags(rewritten);
 }
 
 function loadConfig(io: CliIo, flag: string | undefined): OctlConfig {
@@ -48,7 +57,7 @@ function loadConfig(io: CliIo, flag: string | undefined): OctlConfig {
 
 function buildProgram(io: CliIo, ctx: CliContext): Command {
   const program = new Command('octl')
-    .description('Octopod command line: the nodes of a fleet and its certificates')
+    .description('Octopod command line: the nodes of a fleet, commands on them, and certificates')
     .option(
       '-c, --config <file>',
       'octl.yaml (else $OCTL_CONFIG, ./octl.yaml, ~/.config/octopod/octl.yaml, /etc/octopoda/octl/octl.yaml)',
@@ -65,6 +74,8 @@ function buildProgram(io: CliIo, ctx: CliContext): Command {
     });
   // Settings above are inherited by subcommands created from here on.
   registerNodeCommands(program, ctx);
+  registerCmdCommands(program, ctx);
+  registerTaskCommands(program, ctx);
   registerPkiCommands(program, ctx);
   program.hook('preAction', () => void ctx.output()); // a bad -o fails before anything is done
   return program;
@@ -93,13 +104,17 @@ export async function runOctl(argv: readonly string[], io: CliIo): Promise<numbe
   let format: OutputFormat | undefined;
   let program: Command | undefined;
   const globals = (): GlobalOptions => program?.opts<GlobalOptions>() ?? {};
+  const selected = (): OutputFormat => (format ??= selectFormat(globals().output, io.stdout.isTTY === true));
   const ctx: CliContext = {
     client: () => (client ??= createClientFromConfig(loadConfig(io, globals().config))),
-    output: () =>
-      createOutput(
-        (format ??= selectFormat(globals().output, io.stdout.isTTY === true)),
-        (t) => void io.stdout.write(t),
-      ),
+    output: () => createOutput(selected(), (t) => void io.stdout.write(t)),
+    format: selected,
+    terminal: {
+      write: (t) => void io.stdout.write(t),
+      writeErr: (t) => void io.stderr.write(t),
+      isTTY: io.stdout.isTTY === true,
+    },
+    signals: io.signals,
     now: io.now ?? Date.now,
   };
   try {

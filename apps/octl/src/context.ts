@@ -1,12 +1,37 @@
 import type { OctopodClient } from '@octopod/sdk';
-import type { OutputSink } from './output/output';
+import type { OutputFormat, OutputSink } from './output/output';
 
 /** The brain operations octl's node commands use; tests pass fakes of exactly this. */
 export type NodeApi = Pick<OctopodClient, 'listNodes' | 'resolveNodes' | 'getNodeStatus' | 'pruneNode'>;
 
-/** What command registrations get from the CLI: a lazily connected client, the output sink, the clock. */
+/** The brain operations of remote execution and task history. */
+export type TaskApi = Pick<
+  OctopodClient,
+  'resolveNodes' | 'createTask' | 'listTasks' | 'getTask' | 'cancelTask' | 'streamTaskEvents'
+>;
+
+export type BrainApi = NodeApi & TaskApi;
+
+/** Raw access to the terminal, for output that streams (command output, progress) rather than one view. */
+export interface Terminal {
+  write(text: string): void;
+  writeErr(text: string): void;
+  /** stdout is a terminal: progress lines may be redrawn in place. */
+  isTTY: boolean;
+}
+
+/** Where Ctrl-C arrives (the process in main.ts; tests pass an emitter). */
+export interface SignalSource {
+  on(signal: 'SIGINT' | 'SIGTERM', listener: () => void): unknown;
+  off(signal: 'SIGINT' | 'SIGTERM', listener: () => void): unknown;
+}
+
+/** What command registrations get from the CLI: a lazily connected client, the output, the clock. */
 export interface CliContext {
-  client(): Promise<NodeApi>;
+  client(): Promise<BrainApi>;
   output(): OutputSink;
+  format(): OutputFormat;
+  terminal: Terminal;
+  signals?: SignalSource;
   now(): number;
 }

@@ -8,6 +8,7 @@ runOctl(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),
   home: homedir(),
+  signals: process,
 }).then((code) => {
   process.exitCode = code;
 });

@@ -1,0 +1,66 @@
+/** Octopoda's spellings for `cmd run` / `cmd xrun` (reference spec §4.2), and `-c`, which its README documents. */
+const OCTOPODA_FLAGS: ReadonlyMap<string, string> = new Map([
+  ['-ta', '--time-align'],
+  ['-c', '--common-command'],
+  ['-cc', '--common-command'],
+  ['-bg', '--background'],
+  ['-ss', '--shellscript'],
+  ['-d', '--delay-execute'],
+]);
+
+/** Options of `cmd run`/`xrun` and global ones that take a value: the next argument is never a flag to rewrite. */
+const TAKES_VALUE = new Set([
+  '--common-command',
+  '--background',
+  '--shellscript',
+  '--delay-execute',
+  '--timeout',
+  '--env',
+  '--delivery-timeout',
+  '--max-concurrency',
+  '--max-errors',
+  '--config',
+  '--output',
+  '-o',
+]);
+
+/** Global options with a value that may come before the subcommand (`octl -c octl.yaml cmd run …`). */
+const GLOBAL_WITH_VALUE = new Set(['-c', '--config', '-o', '--output']);
+
+const VERBS = new Set(['run', 'xrun']);
+
+/** Index of `run`/`xrun` when the command line is `octl [globals] cmd run|xrun …`, else -1. */
+function verbIndex(argv: readonly string[]): number {
+  const words: number[] = [];
+  for (let i = 0; i < argv.length && words.length < 2; i++) {
+    const arg = argv[i];
+    if (arg === '--') return -1;
+    if (GLOBAL_WITH_VALUE.has(arg)) i++;
+    else if (!arg.startsWith('-')) words.push(i);
+  }
+  return words.length === 2 && argv[words[0]] === 'cmd' && VERBS.has(argv[words[1]]) ? words[1] : -1;
+}
+
+/**
+ * Rewrites Octopoda's flags after `cmd run`/`cmd xrun` into long options, in both `-x value` and `-x=value`
+ * forms. `-c` there is the command (as in Octopoda's README), so the config must come first (`octl -c f cmd run`)
+ * or as `--config`. Values of options (the command text itself) and everything after `--` are left alone.
+ */
+export function rewriteCmdFlags(argv: readonly string[]): string[] {
+  const verb = verbIndex(argv);
+  if (verb === -1) return [...argv];
+  const out = argv.slice(0, verb + 1);
+  for (let i = verb + 1; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq === -1 ? arg : arg.slice(0, eq);
+    const long = OCTOPODA_FLAGS.get(name) ?? name;
+    out.push(eq === -1 ? long : `${long}=${arg.slice(eq + 1)}`);
+    if (eq === -1 && TAKES_VALUE.has(long) && i + 1 < argv.length) out.push(argv[++i]);
+  }
+  return out;
+}
