@@ -93,6 +93,8 @@ export interface Stack {
   /** Runs the built octl with a generated octl.yaml (admin certificate, root password). */
   octl(args: string[], options?: { env?: Record<string, string>; timeoutMs?: number }): Promise<OctlResult>;
   startTentacle(name: string, options?: TentacleOptions): Promise<TentacleHandle>;
+  /** Stops the brain (SIGTERM, or SIGKILL with `kill: true`) and starts it again on the same config and ports. */
+  restartBrain(options?: { kill?: boolean }): Promise<void>;
   /** Polls the node through the API until `accept` says yes; returns the last view. */
   waitForNode(name: string, accept: (node: NodeView) => boolean, timeoutMs?: number): Promise<NodeView>;
   stop(): Promise<void>;
@@ -173,13 +175,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       brainBase[section] = { ...brainBase[section], ...values };
     }
     const brainConfig = writeYaml(join(dir, 'brain.yaml'), { name: 'brain', ...brainBase });
-    const brain = spawnProcess('node', [mainOf('brain'), '-c', brainConfig], {
-      cwd: dir,
-      env: cleanEnv({}),
-      logFile: join(logs, 'brain.log'),
-    });
-    started.push(brain);
-    await brain.waitForLine(READY_LINE, 60_000);
+    const spawnBrain = async () => {
+      const proc = spawnProcess('node', [mainOf('brain'), '-c', brainConfig], {
+        cwd: dir,
+        env: cleanEnv({}),
+        logFile: join(logs, 'brain.log'),
+      });
+      started.push(proc);
+      await proc.waitForLine(READY_LINE, 60_000);
+      return proc;
+    };
+    let brain = await spawnBrain();
 
     const apiUrl = `https://127.0.0.1:${api}`;
     const apiCall = <T>(path: string, opts: ApiOptions = {}) =>
@@ -244,12 +250,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       databaseUrl: database.url,
       redisKeyPrefix,
       nameserver,
-      brain,
+      get brain() {
+        return brain;
+      },
       tentacles,
       apiUrl,
       api: apiCall,
       octl: (args, opts = {}) => runOctl(octlConfig, args, dir, opts),
       startTentacle,
+      restartBrain: async ({ kill = false } = {}) => {
+        await (kill ? brain.kill() : brain.stop());
+        brain = await spawnBrain();
+      },
       waitForNode: async (name, accept, timeoutMs = 30_000) => {
         let last: ApiResponse<NodeView> | undefined;
         try {

@@ -3,7 +3,7 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { request } from 'node:https';
+import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
@@ -111,11 +111,13 @@ export async function startBenchBrain({ logLevel = 'info', tentacleFace = {} } =
     ca,
     gateway: { host: '127.0.0.1', port: gatewayPort },
     api,
+    untilDone,
     async onlineCount() {
       const list = await api('/api/v2/nodes?state=online');
       return list.nodes.length;
     },
     async stop() {
+      agent.destroy();
       child.kill('SIGTERM');
       await new Promise((ok) => child.once('exit', ok));
       try {
