@@ -99,6 +99,15 @@ describe('commands', () => {
     expect(result.stdout).toBe('€'.repeat(Math.floor(TAIL_MAX_BYTES / 3)));
   });
 
+  it('drops live output while the link is congested, but the result keeps the tails', async () => {
+    uplink.jammed = true;
+    const task = assignment({ command: 'echo a; echo b >&2' });
+    await runner.assign(task);
+    expect(await uplink.result(task.invocationId)).toMatchObject({ stdout: 'a\n', stderr: 'b\n' });
+    expect(uplink.outputs).toEqual([]);
+    expect(uplink.started).toHaveLength(1);
+  });
+
   it('reports a shell that cannot be started as a failure', async () => {
     const broken = world.open({
       shell: join(world.dirs.root, 'no-such-shell'),

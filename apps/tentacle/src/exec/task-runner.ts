@@ -65,6 +65,8 @@ export class TaskRunner implements TaskService {
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private uplink: TaskUplink | undefined;
   private stopping = false;
+  /** Output chunks dropped in a row because the link was congested (logged once per run of them). */
+  private droppedOutput = 0;
   private idle: (() => void) | undefined;
 
   constructor(private readonly options: TaskRunnerOptions) {
@@ -222,8 +224,17 @@ export class TaskRunner implements TaskService {
   }
 
   private emit<K extends keyof TaskEvents>(kind: K, body: TaskEvents[K]): void {
+    const uplink = this.uplink;
+    if (!uplink) return;
+    if (kind === 'task.output' && uplink.congested()) {
+      this.droppedOutput++;
+      if (this.droppedOutput === 1)
+        this.log.warn('link congested: dropping live output (results keep the tails)');
+      return;
+    }
+    this.droppedOutput = 0;
     try {
-      this.uplink?.send(kind, body);
+      uplink.send(kind, body);
     } catch {
       // The link is down: live events are lost, the result is not.
     }

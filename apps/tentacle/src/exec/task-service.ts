@@ -25,6 +25,8 @@ export interface TaskUplink {
   request(kind: 'task.result', body: TaskResult, timeoutMs?: number): Promise<Envelope>;
   /** The session's clock estimate (brain − tentacle), null before the first heartbeat round trip. */
   estimate(): ClockEstimate | null;
+  /** True while the socket has more queued than it should: live output is then dropped (results never are). */
+  congested(): boolean;
 }
 
 export type AssignReply =

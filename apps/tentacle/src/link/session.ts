@@ -50,6 +50,12 @@ export interface SessionEnd {
 
 const CONFIG_PROBLEM_CODES: number[] = [CloseCode.identityMismatch, CloseCode.versionMismatch];
 
+/**
+ * Queued bytes above which live task output is dropped rather than buffered: a command printing without pause
+ * (`yes`) must not fill the tentacle's memory. The brain sees the gap in the byte offsets; results carry the tails.
+ */
+const CONGESTED_BYTES = 4 * 1024 * 1024;
+
 /** Grace for the brain to close after refusing our hello, and for our own close handshake. */
 const CLOSE_GRACE_MS = 2000;
 
@@ -79,6 +85,7 @@ export class Session {
       send: (kind, body) => this.peer.send(kind, body as never),
       request: (kind, body, timeoutMs) => this.peer.request(kind, body, timeoutMs),
       estimate: () => this.estimate,
+      congested: () => options.socket.bufferedAmount > CONGESTED_BYTES,
     };
     this.peer = new Peer(
       options.socket,
@@ -172,11 +179,10 @@ export class Session {
       this.heartbeatTimer = setInterval(() => this.beat(), this.intervalMs);
       this.heartbeatTimer.unref();
     }
-    if (first) {
-      this.options.onReady(welcome);
-      this.tasks.attach(this.uplink);
-      this.beat();
-    }
+    if (first) this.options.onReady(welcome);
+    // Every welcome (a new session, or the brain re-sending its settings) re-sends what awaits acknowledgement.
+    this.tasks.attach(this.uplink);
+    if (first) this.beat();
   }
 
   private beat(): void {

@@ -11,6 +11,8 @@ export class FakeUplink implements TaskUplink {
   /** Acknowledge results (the reply to `task.result`); when false they are left unanswered. */
   ack = true;
   clock: ClockEstimate | null = { delayMs: 0.2, offsetMs: 0, offsetErrorMs: 0.2 };
+  /** Pretend the socket is backed up. */
+  jammed = false;
   private readonly unanswered: ((error: Error) => void)[] = [];
 
   send<K extends keyof TaskEvents>(kind: K, body: TaskEvents[K]): void {
@@ -38,6 +40,10 @@ export class FakeUplink implements TaskUplink {
 
   estimate(): ClockEstimate | null {
     return this.clock;
+  }
+
+  congested(): boolean {
+    return this.jammed;
   }
 
   /** What a closing session does to requests still waiting for a reply. */
