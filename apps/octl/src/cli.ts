@@ -7,7 +7,7 @@ import { findConfigFile, parseConfig, type OctlConfig } from './config';
 import { registerCmdCommands } from './commands/cmd/cmd.commands';
 import { rewriteCmdFlags } from './commands/cmd/cmd-argv';
 import { registerTaskCommands } from './commands/task/task.commands';
-import type { CliContext, SignalSource } from './context';
+import type { BrainApi, CliContext, SignalSource } from './context';
 import { OctlError } from './errors';
 import { createOutput, selectFormat, type OutputFormat } from './output/output';
 import { OCTL_VERSION } from './version';
@@ -21,6 +21,8 @@ export interface CliIo {
   now?: () => number;
   /** Ctrl-C and SIGTERM, so `cmd run` can cancel its task; none in tests that do not send signals. */
   signals?: SignalSource;
+  /** Unit tests: a brain in memory instead of the one octl.yaml names. */
+  connect?: () => Promise<BrainApi>;
 }
 
 interface GlobalOptions {
@@ -101,12 +103,16 @@ function report(error: unknown, io: CliIo): number {
 /** Runs one octl invocation in-process; resolves with the exit status. */
 export async function runOctl(argv: readonly string[], io: CliIo): Promise<number> {
   let client: Promise<OctopodClient> | undefined;
+  let given: Promise<BrainApi> | undefined;
   let format: OutputFormat | undefined;
   let program: Command | undefined;
   const globals = (): GlobalOptions => program?.opts<GlobalOptions>() ?? {};
   const selected = (): OutputFormat => (format ??= selectFormat(globals().output, io.stdout.isTTY === true));
   const ctx: CliContext = {
-    client: () => (client ??= createClientFromConfig(loadConfig(io, globals().config))),
+    client: () =>
+      io.connect
+        ? (given ??= io.connect())
+        : (client ??= createClientFromConfig(loadConfig(io, globals().config))),
     output: () => createOutput(selected(), (t) => void io.stdout.write(t)),
     format: selected,
     terminal: {
