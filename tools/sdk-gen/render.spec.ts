@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM script without type declarations
 import { renderApi, SpecError } from './render.mjs';
 
-const render = renderApi as (doc: unknown) => string;
+const render = renderApi as (doc: unknown, options?: { omit?: Record<string, string> }) => string;
 
 const json = (ref: string) => ({
   content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } },
@@ -162,6 +162,28 @@ declare const transport: ApiTransport;
 void new GeneratedApi(transport).listThings({ kind: 'huge' });`;
     expect(typeErrors(out, bad).join('\n')).toMatch(/"huge"/);
   }, 30_000);
+
+  it('leaves out hand-written and event-stream operations, naming them in a comment', () => {
+    const doc = smallDocument() as any;
+    doc.paths['/things/{thing-id}/events'] = {
+      get: {
+        operationId: 'thingEvents',
+        parameters: [{ name: 'thing-id', in: 'path', required: true, schema: { type: 'integer' } }],
+        responses: {
+          '200': { description: 'sse', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+        },
+      },
+    };
+    const out = render(doc, { omit: { clearThings: 'hand-written as Client.clear' } });
+    expect(out).toContain(
+      '  // Not generated (written by hand in the SDK):\n' +
+        '  //   clearThings `DELETE /things`: hand-written as Client.clear\n' +
+        '  //   thingEvents `GET /things/{thing-id}/events`: server-sent events\n',
+    );
+    expect(out).not.toMatch(/async (clearThings|thingEvents)\(/);
+    expect(out).toContain('async listThings(');
+    expect(() => render(doc, { omit: { gone: 'x' } })).toThrow('omit: the document has no operation gone');
+  });
 
   it.each([
     ['no operationId', (d: any) => delete d.paths['/things'].get.operationId, /GET \/things: no operationId/],
