@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { GeneratedApi } from './generated/api';
+import { GeneratedApi, type TaskDetail } from './generated/api';
 import { OctopodApiError } from './errors';
 import { HttpsTransport, type HttpsTransportOptions } from './https-transport';
 import { resolveBrainAddress } from './name-server';
 import { streamTaskEvents, type StreamTaskEventsOptions, type TaskEvent } from './task-events';
-import type { CreateTaskRequest, ListTasksQuery, TaskDetail, TaskList } from './tasks';
 
 /** The typed `/api/v2` client: every generated operation, over one keep-alive HTTPS connection pool. */
 export class OctopodClient extends GeneratedApi {
@@ -31,34 +30,6 @@ export class OctopodClient extends GeneratedApi {
     options: StreamTaskEventsOptions = {},
   ): Promise<TaskDetail> {
     return streamTaskEvents(this.https, taskId, onEvent, options);
-  }
-
-  // INTERIM (see tasks.ts): until the brain's OpenAPI document has the task operations.
-
-  /** `POST /api/v2/tasks` */
-  createTask(body: CreateTaskRequest): Promise<TaskDetail> {
-    return this.transport.request<TaskDetail>({ method: 'POST', path: '/api/v2/tasks', body });
-  }
-
-  /** `GET /api/v2/tasks` */
-  listTasks(query?: ListTasksQuery): Promise<TaskList> {
-    return this.transport.request<TaskList>({ method: 'GET', path: '/api/v2/tasks', query: { ...query } });
-  }
-
-  /** `GET /api/v2/tasks/{id}` */
-  getTask(id: string): Promise<TaskDetail> {
-    return this.transport.request<TaskDetail>({
-      method: 'GET',
-      path: `/api/v2/tasks/${encodeURIComponent(id)}`,
-    });
-  }
-
-  /** `POST /api/v2/tasks/{id}/cancel` */
-  cancelTask(id: string): Promise<TaskDetail> {
-    return this.transport.request<TaskDetail>({
-      method: 'POST',
-      path: `/api/v2/tasks/${encodeURIComponent(id)}/cancel`,
-    });
   }
 
   /** Releases idle connections; the client must not be used afterwards. */

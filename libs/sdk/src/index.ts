@@ -13,17 +13,7 @@ export {
   type TaskEvent,
   type TaskOutputChunk,
 } from './task-events';
-export type {
-  CreateTaskRequest,
-  Invocation,
-  InvocationState,
-  ListTasksQuery,
-  Task,
-  TaskCounts,
-  TaskDetail,
-  TaskList,
-  TaskOptionsView,
-} from './tasks';
+export type { InvocationState, ListTasksQuery } from './tasks';
 export { resolveBrainAddress, type NameServerAddress, type ResolveBrainOptions } from './name-server';
 export type {
   ApiRequest,
@@ -34,4 +24,12 @@ export type {
   NodeStatus,
   ResolveNodesRequest,
   ResolveNodesResult,
+  CreateTaskRequest,
+  Invocation,
+  ScriptDto,
+  Task,
+  TaskCounts,
+  TaskDetail,
+  TaskList,
+  TaskOptionsDto,
 } from './generated/api';

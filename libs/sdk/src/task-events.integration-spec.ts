@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OctopodApiError, OctopodClient, type TaskEvent } from './index';
-import type { Invocation, TaskDetail } from './tasks';
+import type { Invocation, TaskDetail } from './generated/api';
 
 let dir: string;
 let files: {
@@ -207,7 +207,7 @@ describe('OctopodClient.streamTaskEvents over HTTPS', () => {
     await client.createTask({ targets: ['@lab'], command: 'uptime', align: true });
     await client.getTask('a/b');
     await client.cancelTask('task-1');
-    await client.listTasks({ limit: 5, node: 'pi-1' });
+    await client.listTasks({ limit: '5', node: 'pi-1' });
     await client.listTasks();
     expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual([
       'POST /api/v2/tasks',

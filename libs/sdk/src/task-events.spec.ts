@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { OctopodApiError } from './errors';
 import type { StreamOptions } from './https-transport';
 import { ReplayFilter, streamTaskEvents, type TaskEvent, type TaskOutputChunk } from './task-events';
-import type { Invocation, TaskDetail } from './tasks';
+import type { Invocation, TaskDetail } from './generated/api';
 
 const invocation = { id: 'i-1', node: 'pi-1', state: 'running' } as Invocation;
 const detail = { id: 't-1', state: 'done', invocations: [] } as unknown as TaskDetail;

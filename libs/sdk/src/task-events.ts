@@ -1,7 +1,7 @@
 import { OctopodApiError } from './errors';
 import type { StreamOptions } from './https-transport';
 import { SseParser, type SseMessage } from './sse-parser';
-import type { Invocation, TaskDetail } from './tasks';
+import type { Invocation, TaskDetail } from './generated/api';
 
 /** A chunk of a node's stdout or stderr, as the brain relays it. */
 export interface TaskOutputChunk {

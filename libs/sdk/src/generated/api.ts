@@ -33,8 +33,49 @@ export interface BrainInfo {
   addr: string;
 }
 
+export interface CreateTaskRequest {
+  /** Names, @group, @ / @ALL / ALL */
+  targets: string[];
+  command?: string;
+  script?: ScriptDto;
+  /** Start and return the PID at once */
+  background?: boolean;
+  /** Start this many seconds later (xrun) */
+  delaySeconds?: number;
+  /** Start on every node at the same brain-clock instant */
+  align?: boolean;
+  /** Kill after this many seconds; none by default */
+  timeoutSeconds?: number | null;
+  /** How long to wait for a disconnected node (default 60) */
+  deliveryTimeoutSeconds?: number;
+  maxConcurrency?: number;
+  maxErrors?: number;
+  env?: Record<string, string>;
+}
+
 export interface Health {
   status: string;
+}
+
+export interface Invocation {
+  id: string;
+  node: string;
+  state: 'pending' | 'delayed' | 'running' | 'success' | 'failed' | 'timed_out' | 'delivery_timed_out' | 'cancelled';
+  /** @format date-time */
+  acceptedAt: string | null;
+  /** @format date-time */
+  startedAt: string | null;
+  /** @format date-time */
+  endedAt: string | null;
+  exitCode: number | null;
+  pid: number | null;
+  /** Last 64 KiB */
+  stdout: string;
+  /** Last 64 KiB */
+  stderr: string;
+  /** A script's $OCTOPODA_OUTPUT */
+  output: string;
+  error: string | null;
 }
 
 export interface Node {
@@ -98,9 +139,91 @@ export interface ResolveNodesResult {
   unknown: string[];
 }
 
+export interface ScriptDto {
+  name: string;
+  /** Script body, base64 */
+  contentBase64: string;
+}
+
+export interface Task {
+  id: string;
+  kind: 'command' | 'script';
+  command: string;
+  targets: string[];
+  state: 'running' | 'done' | 'cancelled';
+  /** @format date-time */
+  createdAt: string;
+  /** @format date-time */
+  doneAt: string | null;
+  counts: TaskCounts;
+  options: TaskOptionsDto;
+}
+
+export interface TaskCounts {
+  total: number;
+  pending: number;
+  delayed: number;
+  running: number;
+  success: number;
+  failed: number;
+  timedOut: number;
+  deliveryTimedOut: number;
+  cancelled: number;
+}
+
+export interface TaskDetail {
+  id: string;
+  kind: 'command' | 'script';
+  command: string;
+  targets: string[];
+  state: 'running' | 'done' | 'cancelled';
+  /** @format date-time */
+  createdAt: string;
+  /** @format date-time */
+  doneAt: string | null;
+  counts: TaskCounts;
+  options: TaskOptionsDto;
+  invocations: Invocation[];
+}
+
+export interface TaskList {
+  items: Task[];
+  /** Pass as `before` for the next page */
+  nextBefore: string | null;
+}
+
+export interface TaskOptionsDto {
+  background: boolean;
+  delaySeconds: number;
+  align: boolean;
+  timeoutSeconds: number | null;
+  deliveryTimeoutSeconds: number;
+  maxConcurrency: number | null;
+  maxErrors: number | null;
+}
+
 /** One method per operation of the document, sorted by operationId. */
 export class GeneratedApi {
   constructor(protected readonly transport: ApiTransport) {}
+
+  // Not generated (written by hand in the SDK):
+  //   taskEvents `GET /api/v2/tasks/{id}/events`: server-sent events, read by OctopodClient.streamTaskEvents
+
+  /**
+   * Stop what has not finished
+   * `POST /api/v2/tasks/{id}/cancel`
+   */
+  async cancelTask(id: string): Promise<TaskDetail> {
+    return this.transport.request<TaskDetail>({ method: 'POST', path: `/api/v2/tasks/${encodeURIComponent(String(id))}/cancel` });
+  }
+
+  /**
+   * Run a command or script on nodes
+   * `POST /api/v2/tasks`
+   */
+  async createTask(body: CreateTaskRequest): Promise<TaskDetail> {
+    return this.transport.request<TaskDetail>({ method: 'POST', path: '/api/v2/tasks', body });
+  }
 
   /**
    * One node
@@ -119,6 +242,14 @@ export class GeneratedApi {
   }
 
   /**
+   * A task with its invocations
+   * `GET /api/v2/tasks/{id}`
+   */
+  async getTask(id: string): Promise<TaskDetail> {
+    return this.transport.request<TaskDetail>({ method: 'GET', path: `/api/v2/tasks/${encodeURIComponent(String(id))}` });
+  }
+
+  /**
    * Liveness of the API process
    * `GET /healthz`
    */
@@ -132,6 +263,14 @@ export class GeneratedApi {
    */
   async listNodes(query?: { state?: 'online' | 'unstable' | 'offline' }): Promise<NodeList> {
     return this.transport.request<NodeList>({ method: 'GET', path: '/api/v2/nodes', query });
+  }
+
+  /**
+   * Task history, newest first
+   * `GET /api/v2/tasks`
+   */
+  async listTasks(query?: { limit?: string; before?: string; node?: string; state?: 'running' | 'done' | 'cancelled' }): Promise<TaskList> {
+    return this.transport.request<TaskList>({ method: 'GET', path: '/api/v2/tasks', query });
   }
 
   /**

@@ -102,7 +102,7 @@ export class FakeTaskBrain extends FakeBrain implements BrainApi {
       command: body.script ? body.script.name : (body.command ?? ''),
       targets: body.targets,
       state: 'running',
-      createdAt: iso(T0),
+      createdAt: iso(T0 + this.seq * 1_000),
       doneAt: null,
       counts: {
         total: 0,
@@ -212,7 +212,7 @@ export class FakeTaskBrain extends FakeBrain implements BrainApi {
   private closeIfDone(stored: Stored, state: 'done' | 'cancelled' = 'done'): void {
     if (!stored.detail.invocations.every((i) => TERMINAL.has(i.state))) return;
     stored.detail.state = state;
-    stored.detail.doneAt = iso(T0 + 1_000);
+    stored.detail.doneAt = iso(Date.parse(stored.detail.createdAt) + 1_000);
     this.emit(stored, { type: 'done', task: structuredClone(stored.detail) });
   }
 
@@ -221,9 +221,9 @@ export class FakeTaskBrain extends FakeBrain implements BrainApi {
     let items = [...this.tasks.values()].map((s) => s.detail).reverse();
     if (query.node) items = items.filter((t) => t.invocations.some((i) => i.node === query.node));
     if (query.state) items = items.filter((t) => t.state === query.state);
-    if (query.before) items = items.slice(items.findIndex((t) => t.id === query.before) + 1);
-    const page = items.slice(0, query.limit ?? 50);
-    const nextBefore = items.length > page.length ? page[page.length - 1].id : null;
+    if (query.before) items = items.filter((t) => t.createdAt < query.before!);
+    const page = items.slice(0, Number(query.limit ?? 20));
+    const nextBefore = items.length > page.length ? page[page.length - 1].createdAt : null;
     return { items: page.map(({ invocations: _i, ...task }) => structuredClone(task)), nextBefore };
   }
 

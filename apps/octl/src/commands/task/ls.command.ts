@@ -11,24 +11,27 @@ export interface TaskLsOptions {
   before?: string;
 }
 
+const TASK_STATES = ['running', 'done', 'cancelled'] as const;
+type TaskState = (typeof TASK_STATES)[number];
+const isTaskState = (s: string): s is TaskState => (TASK_STATES as readonly string[]).includes(s);
+/** The brain's page size bound. */
+const MAX_LIMIT = 200;
+
 /** Task history, newest first; `--before` pages back. */
 export async function taskLs(
   api: Pick<TaskApi, 'listTasks'>,
   options: TaskLsOptions,
   out: OutputSink,
 ): Promise<void> {
-  let limit: number | undefined;
-  if (options.limit !== undefined) {
-    limit = Number(options.limit);
-    if (!Number.isInteger(limit) || limit < 1)
-      throw new UsageError(`--limit must be a positive whole number, got "${options.limit}"`);
+  const limit = options.limit;
+  if (limit !== undefined && !(/^\d+$/.test(limit) && Number(limit) >= 1 && Number(limit) <= MAX_LIMIT)) {
+    throw new UsageError(`--limit must be a whole number from 1 to ${MAX_LIMIT}, got "${limit}"`);
   }
-  const list = await api.listTasks({
-    limit,
-    node: options.node,
-    state: options.state,
-    before: options.before,
-  });
+  const state = options.state;
+  if (state !== undefined && !isTaskState(state)) {
+    throw new UsageError(`--state must be one of ${TASK_STATES.join(', ')}, got "${state}"`);
+  }
+  const list = await api.listTasks({ limit, node: options.node, state, before: options.before });
   out.print({ data: list, table: () => taskListTable(list) });
 }
 
@@ -39,7 +42,7 @@ export function registerTaskLs(task: Command, ctx: CliContext): void {
     .option('--limit <n>', 'at most n tasks')
     .option('--node <name>', 'only tasks that ran on this node')
     .option('--state <state>', 'only tasks in this state (running, done, cancelled)')
-    .option('--before <cursor>', 'the page older than this (printed at the end of a full page)')
+    .option('--before <cursor>', 'the page older than this creation time (printed at the end of a full page)')
     .addHelpText(
       'after',
       '\nExamples:\n  octl task ls\n  octl task ls --limit 5 --node pi-1\n  octl task ls --state running -o json',

@@ -34,12 +34,12 @@ describe('task ls', () => {
     const brain = await fleetWithHistory();
     const out = sink();
     await taskLs(brain, { limit: '2' }, out);
-    expect(brain.calls).toContain('listTasks {"limit":2}');
+    expect(brain.calls).toContain('listTasks {"limit":"2"}');
     const lines = out.views[0].table().split('\n');
     expect(lines[0]).toBe('ID      CREATED              STATE  NODES  OK  FAILED  COMMAND');
     expect(lines[1]).toMatch(/^task-3 +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +done +1 +1 +0 +uptime$/);
     expect(lines[2]).toMatch(/ script a\.sh$/);
-    expect(lines[3]).toBe('older: octl task ls --before task-2');
+    expect(lines[3]).toBe(`older: octl task ls --before ${brain.task('task-2').createdAt}`);
     await taskLs(brain, { node: 'pi-2', state: 'done' }, out);
     expect((out.views[1].data as { items: { id: string }[] }).items.map((t) => t.id)).toEqual([
       'task-3',
@@ -47,8 +47,14 @@ describe('task ls', () => {
     ]);
   });
 
-  it('refuses a bad --limit', async () => {
+  it('refuses a bad --limit or --state', async () => {
     await expect(taskLs(taskFleet(), { limit: '0' }, sink())).rejects.toThrow(UsageError);
+    await expect(taskLs(taskFleet(), { limit: '1.5' }, sink())).rejects.toThrow(
+      '--limit must be a whole number',
+    );
+    await expect(taskLs(taskFleet(), { state: 'failed' }, sink())).rejects.toThrow(
+      '--state must be one of running, done, cancelled, got "failed"',
+    );
   });
 });
 
