@@ -96,10 +96,11 @@ describe('aligned starts', () => {
         `spread per pair: released ${spreads.map((s) => s.released.toFixed(3)).join(' ')}, ` +
         `commands ran ${spreads.map((s) => s.ran.toFixed(3)).join(' ')}`,
     );
-    // A busy 2-core machine may preempt the wait now and then; most starts are on time.
-    const sorted = released.map(Math.abs).sort((a, b) => a - b);
-    expect(sorted[Math.floor(sorted.length / 2)]).toBeLessThanOrEqual(2);
+    // Never early. On a 2-core machine busy with the rest of the suite a timer or the busy wait is sometimes
+    // preempted for a few ms, so the bounds are on medians: starts together, and close to the instant.
     expect(Math.min(...released)).toBeGreaterThanOrEqual(0);
+    expect(median(spreads.map((s) => s.released))).toBeLessThanOrEqual(2);
+    expect(median(released)).toBeLessThanOrEqual(5);
   });
 
   it('can cancel an aligned invocation that is parked before its instant: it never runs', async () => {
@@ -127,3 +128,8 @@ describe('aligned starts', () => {
     );
   });
 });
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
