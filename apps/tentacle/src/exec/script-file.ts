@@ -19,6 +19,9 @@ export function sanitiseFileName(name: string, fallback = 'script'): string {
 
 export interface ScriptFile {
   dir: string;
+  /** The script's own name, sanitised. */
+  name: string;
+  /** Its file in `dir`: `<invocationId>-<name>`. */
   fileName: string;
   path: string;
   outputPath: string;
@@ -26,9 +29,10 @@ export interface ScriptFile {
 
 /** Where a script of this invocation lives: `<scriptsDir>/<invocationId>-<name>`, its result beside it. */
 export function scriptFilePlace(scriptsDir: string, invocationId: string, name: string): ScriptFile {
-  const fileName = `${sanitiseFileName(invocationId, 'invocation')}-${sanitiseFileName(name)}`;
+  const safeName = sanitiseFileName(name);
+  const fileName = `${sanitiseFileName(invocationId, 'invocation')}-${safeName}`;
   const path = join(scriptsDir, fileName);
-  return { dir: scriptsDir, fileName, path, outputPath: `${path}.output` };
+  return { dir: scriptsDir, name: safeName, fileName, path, outputPath: `${path}.output` };
 }
 
 /** Writes the script and an empty output file (the script appends to it). Throws on a write failure. */

@@ -146,7 +146,7 @@ describe('scripts', () => {
     expect(result.stdout).toBe('to stdout\n');
     expect(result.output).toBe(
       [
-        `name=${fileName}`,
+        'name=____evil_report.sh',
         `dir=${scripts}/`,
         `self=${join(scripts, fileName)}`,
         `cwd=${world.dirs.workspace}`,
