@@ -1,22 +1,18 @@
-import { OctopodApiError } from '@octopod/sdk';
 import { makeTempDir, makeTestPki, type TestPki } from '@octopod/testing';
 import { readFileSync, writeFileSync } from 'node:fs';
-import {
-  createServer as createHttpServer,
-  type IncomingMessage,
-  type Server as HttpServer,
-  type ServerResponse,
-} from 'node:http';
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import { join } from 'node:path';
-import type { TLSSocket } from 'node:tls';
 import { stringify } from 'yaml';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runOctl } from './cli';
 import { NOW, sampleFleet, type FakeBrain } from './commands/node/fake-brain.helper-spec';
-
-const ROOT_PASSWORD = 'root-secret';
+import {
+  listen,
+  ROOT_PASSWORD,
+  send,
+  serveBrain as serve,
+  type ServedBrain,
+} from './https-brain.helper-spec';
 
 let tmp: ReturnType<typeof makeTempDir>;
 let pki: TestPki;
@@ -35,71 +31,13 @@ afterEach(async () => {
   while (closers.length) await closers.pop()!();
 });
 
-function listen(server: Server | HttpServer): Promise<number> {
-  closers.push(
-    () =>
-      new Promise((done) => {
-        server.closeAllConnections();
-        server.close(() => done());
-      }),
-  );
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
-  );
-}
-
-function send(res: ServerResponse, status: number, body?: unknown): void {
-  if (body === undefined) return void res.writeHead(status).end();
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-}
-
-/** Routes the contract's /api/v2 node endpoints to a FakeBrain; client certificate OR the root password. */
-async function serveBrain(fleet: FakeBrain): Promise<{ port: number; requests: string[] }> {
-  const requests: string[] = [];
-  const handle = async (req: IncomingMessage, body: string): Promise<[number, unknown?]> => {
-    const url = new URL(req.url ?? '/', 'https://brain');
-    const status = /^\/api\/v2\/nodes\/([^/]+)\/status$/.exec(url.pathname);
-    const one = /^\/api\/v2\/nodes\/([^/]+)$/.exec(url.pathname);
-    if (req.method === 'GET' && url.pathname === '/api/v2/nodes') {
-      return [200, await fleet.listNodes({ state: (url.searchParams.get('state') ?? undefined) as never })];
-    }
-    if (req.method === 'POST' && url.pathname === '/api/v2/nodes/resolve')
-      return [200, await fleet.resolveNodes(JSON.parse(body))];
-    if (req.method === 'GET' && status)
-      return [200, await fleet.getNodeStatus(decodeURIComponent(status[1]))];
-    if (req.method === 'DELETE' && one) return [204, await fleet.pruneNode(decodeURIComponent(one[1]))];
-    return [404, { statusCode: 404, code: 'not_found', message: `no route ${req.method} ${url.pathname}` }];
-  };
-  const server = createServer({
+async function serveBrain(fleet: FakeBrain): Promise<ServedBrain> {
+  const tls = {
     ca: readFileSync(pki.caPath),
     cert: readFileSync(brainFiles.certPath),
     key: readFileSync(brainFiles.keyPath),
-    requestCert: true,
-    rejectUnauthorized: false,
-  });
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      requests.push(`${req.method} ${req.url}`);
-      const certified = (req.socket as TLSSocket).authorized;
-      if (!certified && req.headers.authorization !== `Bearer ${ROOT_PASSWORD}`) {
-        return send(res, 401, {
-          statusCode: 401,
-          code: 'unauthorized',
-          message: 'client certificate or root password required',
-        });
-      }
-      handle(req, Buffer.concat(chunks).toString('utf8')).then(
-        ([code, body]) => send(res, code, body),
-        (error: unknown) =>
-          error instanceof OctopodApiError
-            ? send(res, error.status, { statusCode: error.status, code: error.code, message: error.message })
-            : send(res, 500, { statusCode: 500, code: 'internal', message: String(error) }),
-      );
-    });
-  });
-  return { port: await listen(server), requests };
+  };
+  return serve(fleet, { tls, onClose: (close) => void closers.push(close) });
 }
 
 async function serveNameServer(entries: Record<string, string>): Promise<number> {
@@ -112,7 +50,7 @@ async function serveNameServer(entries: Record<string, string>): Promise<number>
       });
     else send(res, 400, { msg: 'redis: nil' });
   });
-  return listen(server);
+  return listen(server, (close) => void closers.push(close));
 }
 
 function writeConfig(name: string, config: object): string {
@@ -154,7 +92,7 @@ async function octl(
 
 describe('octl against a fake brain over HTTPS', () => {
   let fleet: FakeBrain;
-  let brain: { port: number; requests: string[] };
+  let brain: ServedBrain;
   let config: string;
 
   beforeEach(async () => {
