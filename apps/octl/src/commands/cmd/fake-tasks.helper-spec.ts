@@ -232,16 +232,27 @@ export class FakeTaskBrain extends FakeBrain implements BrainApi {
     return this.task(id);
   }
 
+  /**
+   * Like the brain: the task is cancelled at once, so are invocations not yet accepted; running ones end when
+   * their node has killed the process (here: on the next turn of the event loop).
+   */
   async cancelTask(id: string): Promise<TaskDetail> {
     this.calls.push(`cancelTask ${id}`);
     const stored = this.tasks.get(id);
     if (!stored) throw new OctopodApiError(404, 'task_not_found', `no task ${id}`);
-    for (const invocation of stored.detail.invocations) {
-      if (!TERMINAL.has(invocation.state)) {
-        this.update(stored, invocation, { state: 'cancelled', endedAt: iso(T0 + 900), error: 'Canceled' });
-      }
-    }
-    this.closeIfDone(stored, 'cancelled');
+    if (stored.detail.doneAt) return this.task(id);
+    stored.detail.state = 'cancelled';
+    const cancel = (invocation: Invocation): void =>
+      this.update(stored, invocation, { state: 'cancelled', endedAt: iso(T0 + 900), error: 'Canceled' });
+    const open = stored.detail.invocations.filter((i) => !TERMINAL.has(i.state));
+    open.filter((i) => i.acceptedAt === null).forEach(cancel);
+    const running = open.filter((i) => i.acceptedAt !== null);
+    if (running.length === 0) this.closeIfDone(stored, 'cancelled');
+    else
+      setImmediate(() => {
+        running.forEach(cancel);
+        this.closeIfDone(stored, 'cancelled');
+      });
     return this.task(id);
   }
 

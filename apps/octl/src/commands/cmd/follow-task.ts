@@ -67,7 +67,7 @@ export async function followTask(
     (current) => {
       current.invocations.forEach((i) => invocations.set(i.id, i));
       options.onChange?.(current.invocations);
-      return current.state !== 'running' || allSettled();
+      return current.doneAt !== null || current.invocations.every(isTerminal) || allSettled();
     },
     options.signal,
   );

@@ -104,7 +104,8 @@ async function cancelAfterInterrupt(
     const reason = interrupts.again.aborted ? 'interrupted again' : (error as Error).message;
     throw new OctlError(`task ${task.id} may still run: cancelling failed (${reason})`, EXIT_INTERRUPTED);
   }
-  if (last.state === 'running') {
+  // The task is marked cancelled at once; its running invocations end when their nodes have killed them.
+  if (!last.invocations.every(isTerminal)) {
     const signal = AbortSignal.any([interrupts.again, AbortSignal.timeout(CANCEL_WAIT_MS)]);
     last = await followTask(deps.api, last, { signal }).catch(() => last);
   }
