@@ -26,7 +26,7 @@ const percentile = (sorted, p) =>
 const rows = [];
 for (const count of counts) {
   console.error(`N=${count}: starting brain and ${count} simulated tentacles ...`);
-  const brain = await startBenchBrain({ logLevel: 'warn' });
+  const brain = await startBenchBrain();
   const swarm = startSwarm({
     count,
     ca: brain.ca,
