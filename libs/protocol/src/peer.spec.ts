@@ -27,6 +27,11 @@ function pair(
     heartbeat: noop,
     status: noop,
     error: noop,
+    'task.accepted': noop,
+    'task.cancel.ok': noop,
+    'task.started': noop,
+    'task.output': noop,
+    'task.result': noop,
     ...brainHandlers,
   });
   const tentacle = new Peer<Down, Up>(tentacleSocket, downstreamSchemas, {
@@ -34,6 +39,9 @@ function pair(
     'heartbeat.ack': noop,
     'status.get': noop,
     error: noop,
+    'task.assign': noop,
+    'task.cancel': noop,
+    'task.result.ack': noop,
     ...tentacleHandlers,
   });
   const pump = async () => {

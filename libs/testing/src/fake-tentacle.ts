@@ -103,6 +103,8 @@ export class FakeTentacle {
       this.socket.once('open', () => resolve());
       this.socket.once('error', reject);
     });
+    // Tests that never await `opened` (or close before it settles) must not see an unhandled rejection.
+    this.opened.catch(() => undefined);
     this.closedPromise = new Promise((resolve) =>
       this.socket.once('close', (code, reason) => {
         clearInterval(this.timer);

@@ -92,17 +92,49 @@ export async function startBenchBrain({ logLevel = 'info', tentacleFace = {} } =
     cert: readFileSync(admin.certPath),
     key: readFileSync(admin.keyPath),
   };
-  const api = (path) =>
+  const agent = new Agent({ keepAlive: true, ...tls });
+  const api = (path, { method = 'GET', body } = {}) =>
     new Promise((ok, fail) => {
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      const headers = payload
+        ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
+        : {};
+      const options = {
+        host: '127.0.0.1',
+        port: apiPort,
+        path,
+        method,
+        servername: 'octopoda',
+        agent,
+        headers,
+      };
+      const req = request(options, (res) => {
+        let text = '';
+        res.on('data', (c) => (text += c));
+        res.on('end', () => ok(JSON.parse(text)));
+      });
+      req.on('error', fail);
+      req.end(payload);
+    });
+  /** Resolves when the task's event stream says `done`. */
+  const untilDone = (taskId) =>
+    new Promise((ok, fail) => {
+      const path = `/api/v2/tasks/${taskId}/events`;
       const req = request(
-        { host: '127.0.0.1', port: apiPort, path, servername: 'octopoda', ...tls },
+        { host: '127.0.0.1', port: apiPort, path, servername: 'octopoda', agent },
         (res) => {
-          let body = '';
-          res.on('data', (c) => (body += c));
-          res.on('end', () => ok(JSON.parse(body)));
+          let text = '';
+          res.on('data', (c) => {
+            text += c;
+            if (text.includes('event: done')) {
+              res.destroy();
+              ok();
+            }
+          });
+          res.on('end', ok);
         },
       );
-      req.on('error', fail);
+      req.on('error', (error) => (error.code === 'ECONNRESET' ? ok() : fail(error)));
       req.end();
     });
 

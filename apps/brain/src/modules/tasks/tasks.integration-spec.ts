@@ -33,7 +33,7 @@ describe('tasks (real Postgres, Redis, BullMQ, sockets)', () => {
 
   beforeAll(async () => {
     t = await startTestBrain();
-    for (const name of ['w1', 'w2', 'w3', 'w4', 'w5']) t.pki.client(name);
+    for (const name of ['w1', 'w2', 'w3', 'w4', 'w5', 'w6']) t.pki.client(name);
   });
   afterAll(() => t.stop());
 
@@ -87,13 +87,16 @@ describe('tasks (real Postgres, Redis, BullMQ, sockets)', () => {
   });
 
   it('times out delivery to a node that does not come back', async () => {
-    const res = await create({ targets: ['w3'], command: 'never', deliveryTimeoutSeconds: 0.5 });
-    await t
-      .tentacle('w3')
-      .close()
-      .catch(() => undefined);
+    const gone = t.tentacle('w6');
+    await gone.join();
+    await gone.close();
+    await waitFor(
+      async () => ((await t.api('/api/v2/nodes/w6')).json() as { connected: boolean }).connected === false,
+    );
+    const res = await create({ targets: ['w6'], command: 'never', deliveryTimeoutSeconds: 0.5 });
     const done = await finished((res.json() as Detail).id);
-    expect(['delivery_timed_out', 'success']).toContain(done.invocations[0]?.state);
+    expect(done.invocations[0]).toMatchObject({ state: 'delivery_timed_out' });
+    expect(done.counts.deliveryTimedOut).toBe(1);
   });
 
   it('cancels a running invocation on its node', async () => {
