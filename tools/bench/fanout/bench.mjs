@@ -38,6 +38,7 @@ for (const count of counts) {
   while ((await brain.onlineCount()) < count) await sleep(200);
   console.error(`N=${count}: all online; ${reps} fan-outs of "echo hi" ...`);
   const latencies = [];
+  const failures = [];
   const started = Date.now();
   for (let i = 0; i < reps; i++) {
     const t0 = performance.now();
@@ -49,7 +50,12 @@ for (const count of counts) {
     await brain.untilDone(task.id);
     latencies.push(performance.now() - t0);
     const done = await brain.api(`/api/v2/tasks/${task.id}`);
-    if (done.counts.success !== count) throw new Error(`only ${done.counts.success}/${count} succeeded`);
+    if (done.counts.success !== count) {
+      const bad = done.invocations.filter((i) => i.state !== 'success');
+      failures.push(
+        `${count - done.counts.success} not successful (${[...new Set(bad.map((i) => `${i.state}: ${i.error}`))].join('; ')})`,
+      );
+    }
   }
   const seconds = (Date.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
