@@ -108,10 +108,14 @@ describe('running commands on nodes', () => {
 
   it('starts aligned runs on both nodes within a few milliseconds of each other', async () => {
     const d = await finished(await run({ targets: ['x-1', 'x-2'], command: 'date +%s%3N', align: true }));
-    const starts = d.invocations.map((i) => Number(i.stdout.trim()));
     expect(d.invocations.every((i) => i.state === 'success')).toBe(true);
-    const spread = Math.max(...starts) - Math.min(...starts);
-    console.log(`aligned start spread between two local tentacles: ${spread} ms (by their own clocks)`);
+    // Both tentacles share this machine's clock: their reported start instants are directly comparable.
+    const released = d.invocations.map((i) => Date.parse(i.startedAt as string));
+    const spread = Math.max(...released) - Math.min(...released);
+    const byDate = d.invocations.map((i) => Number(i.stdout.trim()));
+    console.log(
+      `aligned start spread: ${spread} ms at release, ${Math.max(...byDate) - Math.min(...byDate)} ms by \`date\` in the commands (includes forking date)`,
+    );
     expect(spread).toBeLessThanOrEqual(5);
   });
 
