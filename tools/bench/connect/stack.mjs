@@ -74,9 +74,15 @@ export async function startBenchBrain({ logLevel = 'info', tentacleFace = {} } =
   };
   const configPath = join(dir, 'brain.yaml');
   writeFileSync(configPath, yaml.stringify(config));
-  const child = spawn(process.execPath, [join(repo, 'apps/brain/dist/main.js'), '-c', configPath], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  // BENCH_BRAIN_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the brain under load.
+  const nodeArgs = (process.env.BENCH_BRAIN_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, join(repo, 'apps/brain/dist/main.js'), '-c', configPath],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   await new Promise((ok, fail) => {
     let buffer = '';
     child.stdout.on('data', (chunk) => {
@@ -123,10 +129,12 @@ export async function startBenchBrain({ logLevel = 'info', tentacleFace = {} } =
       const req = request(
         { host: '127.0.0.1', port: apiPort, path, servername: 'octopoda', agent },
         (res) => {
-          let text = '';
+          // Only a short tail is kept: a large task's stream is long, and `done` may straddle two chunks.
+          let tail = '';
           res.on('data', (c) => {
-            text += c;
-            if (text.includes('event: done')) {
+            const window = tail + c;
+            tail = window.slice(-16);
+            if (window.includes('event: done\n')) {
               res.destroy();
               ok();
             }

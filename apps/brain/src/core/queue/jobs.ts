@@ -17,8 +17,14 @@ export type MaintenanceJobName = keyof MaintenanceJobs;
 export interface TaskJobs {
   /** Sends a new task's invocations to the nodes (job id `dispatch-<taskId>`: once per task). */
   dispatch: { taskId: string };
-  /** Invocations still undelivered at the deadline become delivery_timed_out (job id `delivery-timeout-<taskId>`). */
+  /**
+   * Invocations still undelivered at their deadline become delivery_timed_out (job id `delivery-timeout-<taskId>`,
+   * and `delivery-timeout-<taskId>-<ms>` for the deadlines a paced task sets later).
+   */
   'delivery-timeout': { taskId: string };
 }
 
 export type TaskJobName = keyof TaskJobs;
+
+/** Finished jobs kept for inspection; their ids keep deduplicating while kept. */
+export const KEEP_JOBS = { removeOnComplete: 1000, removeOnFail: 1000 };

@@ -1,3 +1,4 @@
+import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import {
   ProtocolError,
@@ -6,9 +7,13 @@ import {
   type TaskResult,
   type TaskStarted,
 } from '@octopod/protocol';
+import type { Queue } from 'bullmq';
+import { KEEP_JOBS, Queues } from '../../core/queue/jobs';
 import type { Invocation, Task } from '../../generated/prisma/client';
 import { SessionRegistry } from '../sessions/session-registry';
+import { InvocationLedger } from './invocation-ledger.service';
 import { TaskEventsService } from './task-events.service';
+import { TaskPacer } from './task-pacer';
 import { alignedStartAt, MAX_ALIGN_ERROR_MS, type TaskOptions } from './task-options';
 import { TasksRepository, type OutputChunk, type TaskWithInvocations } from './tasks.repository';
 
@@ -16,32 +21,66 @@ const ASSIGN_TIMEOUT_MS = 10_000;
 const OUTPUT_FLUSH_MS = 200;
 
 /**
- * Moves invocations between the database and the tentacles this brain holds: assigns them (now, or when the
- * node connects), records what the nodes report, and finishes tasks. Delivery is at-least-once; the tentacle's
- * journal makes the effect exactly-once.
+ * Moves invocations between the database and the tentacles this brain holds: assigns them (now, when the node
+ * connects, or when the task's concurrency allows), records what the nodes report, and finishes tasks. Delivery
+ * is at-least-once; the tentacle's journal makes the effect exactly-once.
  */
 @Injectable()
 export class TaskDispatcher implements OnModuleDestroy {
   private readonly logger = new Logger('tasks');
   private pendingOutput: OutputChunk[] = [];
   private readonly flushTimer: NodeJS.Timeout;
+  private readonly pacer: TaskPacer;
+  /** Tasks created in this process and not dispatched yet: their dispatch job need not read them back. */
+  private readonly fresh = new Map<string, TaskWithInvocations>();
 
   constructor(
     private readonly registry: SessionRegistry,
     private readonly tasks: TasksRepository,
+    private readonly ledger: InvocationLedger,
     private readonly events: TaskEventsService,
+    @InjectQueue(Queues.tasks) private readonly queue: Queue,
   ) {
     this.flushTimer = setInterval(() => void this.flushOutput(), OUTPUT_FLUSH_MS);
     this.flushTimer.unref();
+    this.pacer = new TaskPacer(tasks, ledger, {
+      connected: (node) => this.registry.get(node) !== undefined,
+      deliver: (invocation, task) => this.deliver(invocation, task, null),
+      park: (invocation, task) => this.markDelayed(invocation, task),
+    });
+    ledger.onEnded((taskIds) => {
+      for (const taskId of taskIds) void this.pacer.wake(taskId);
+    });
+    ledger.onClosed((taskId) => this.pacer.forget(taskId));
   }
 
   async onModuleDestroy(): Promise<void> {
     clearInterval(this.flushTimer);
+    await this.ledger.settled();
     await this.flushOutput();
   }
 
-  /** Sends every invocation of a new task; an aligned task gets one brain-clock start for all. */
+  /** Keeps a task just created for its dispatch job (for a minute at most). */
+  hold(task: TaskWithInvocations): void {
+    this.fresh.set(task.id, task);
+    setTimeout(() => this.fresh.delete(task.id), 60_000).unref();
+  }
+
+  /** The task held for dispatch, if any (and no longer held). */
+  take(taskId: string): TaskWithInvocations | undefined {
+    const task = this.fresh.get(taskId);
+    this.fresh.delete(taskId);
+    return task;
+  }
+
+  /** Sends the invocations of a new task; an aligned task gets one brain-clock start for all. */
   async dispatch(task: TaskWithInvocations): Promise<void> {
+    this.ledger.remember(task.invocations);
+    const open = task.invocations.filter((i) => i.state === 'pending' || i.state === 'delayed');
+    if (this.pacer.limits(task)) {
+      await Promise.all(open.filter((i) => !this.registry.get(i.node)).map((i) => this.markDelayed(i, task)));
+      return this.pacer.wake(task.id);
+    }
     const options = task.options as unknown as TaskOptions;
     const startAt =
       options.align && task.invocations.length > 1
@@ -50,16 +89,20 @@ export class TaskDispatcher implements OnModuleDestroy {
             task.invocations.map((i) => this.registry.get(i.node)?.delayMs ?? null),
           )
         : null;
-    await Promise.all(
-      task.invocations.filter((i) => i.state === 'pending').map((i) => this.deliver(i, task, startAt)),
-    );
+    await Promise.all(open.map((i) => this.deliver(i, task, startAt)));
   }
 
-  /** A node (re)joined: send what it has not started yet. */
+  /** A node (re)joined: send what it has not started yet (as far as each task's concurrency allows). */
   async onJoin(node: string): Promise<void> {
-    for (const invocation of await this.tasks.undelivered(node)) {
-      await this.deliver(invocation, invocation.task, null);
-    }
+    const undelivered = await this.tasks.undelivered(node);
+    this.ledger.remember(undelivered);
+    await Promise.all(
+      undelivered.map((invocation) =>
+        this.pacer.limits(invocation.task)
+          ? this.pacer.wake(invocation.taskId)
+          : this.deliver(invocation, invocation.task, null),
+      ),
+    );
   }
 
   private async deliver(invocation: Invocation, task: Task, startAt: number | null): Promise<void> {
@@ -67,14 +110,14 @@ export class TaskDispatcher implements OnModuleDestroy {
     if (!session) return this.markDelayed(invocation, task);
     try {
       await session.request('task.assign', this.assignment(invocation, task, startAt), ASSIGN_TIMEOUT_MS);
-      await this.tasks.markAccepted(invocation.id, new Date());
-      const accepted = await this.tasks.findInvocation(invocation.id);
-      if (accepted) this.events.emit(task.id, { type: 'invocation', invocation: accepted });
+      await this.ledger.change({ id: invocation.id, acceptedAt: new Date() });
     } catch (error) {
       if (error instanceof ProtocolError && error.code === 'remote') {
         // The node refused (e.g. its clock is too uncertain for an aligned start): it never ran.
-        await this.finish(invocation.id, task.id, {
+        await this.ledger.change({
+          id: invocation.id,
           state: 'failed',
+          from: ['pending', 'delayed'],
           endedAt: new Date(),
           error: error.message,
         });
@@ -108,38 +151,50 @@ export class TaskDispatcher implements OnModuleDestroy {
     };
   }
 
+  /**
+   * The node is not here: the invocation waits for it until its delivery deadline (set at creation, or for a
+   * paced task now, when its turn came; an expiry check is scheduled for that moment).
+   */
   private async markDelayed(invocation: Invocation, task: Task): Promise<void> {
-    const options = task.options as unknown as TaskOptions;
-    const deliverBy =
-      invocation.deliverBy ?? new Date(task.createdAt.getTime() + options.deliveryTimeoutSeconds * 1000);
-    const moved = await this.tasks.advance(invocation.id, { state: 'delayed', deliverBy }, [
-      'pending',
-      'delayed',
-    ]);
-    if (moved) this.events.emit(task.id, { type: 'invocation', invocation: moved });
+    const timeoutMs = (task.options as unknown as TaskOptions).deliveryTimeoutSeconds * 1000;
+    const deliverBy = invocation.deliverBy ?? new Date(Date.now() + timeoutMs);
+    const moved = await this.ledger.change({
+      id: invocation.id,
+      state: 'delayed',
+      from: ['pending', 'delayed'],
+      deliverBy,
+    });
+    if (moved && !invocation.deliverBy) {
+      const at = moved.deliverBy?.getTime() ?? deliverBy.getTime();
+      await this.queue.add(
+        'delivery-timeout',
+        { taskId: task.id },
+        { jobId: `delivery-timeout-${task.id}-${at}`, delay: Math.max(0, at - Date.now()), ...KEEP_JOBS },
+      );
+    }
   }
 
   async onStarted(node: string, started: TaskStarted): Promise<void> {
-    const invocation = await this.owned(node, started.invocationId);
-    if (!invocation) return;
-    const moved = await this.tasks.advance(
-      invocation.id,
-      { state: 'running', pid: started.pid, startedAt: new Date(started.startedAt) },
-      ['pending', 'delayed'],
-    );
-    if (moved) this.events.emit(invocation.taskId, { type: 'invocation', invocation: moved });
+    if (!(await this.ledger.owner(node, started.invocationId))) return;
+    await this.ledger.change({
+      id: started.invocationId,
+      state: 'running',
+      from: ['pending', 'delayed'],
+      pid: started.pid,
+      startedAt: new Date(started.startedAt),
+    });
   }
 
   async onOutput(node: string, output: TaskOutput): Promise<void> {
-    const invocation = await this.owned(node, output.invocationId);
-    if (!invocation) return;
+    const taskId = await this.ledger.owner(node, output.invocationId);
+    if (!taskId) return;
     this.pendingOutput.push({
       invocationId: output.invocationId,
       stream: output.stream,
       offset: output.offset,
       data: output.data,
     });
-    this.events.emit(invocation.taskId, {
+    this.events.emit(taskId, {
       type: 'output',
       invocationId: output.invocationId,
       node,
@@ -148,12 +203,14 @@ export class TaskDispatcher implements OnModuleDestroy {
     });
   }
 
+  /** Resolves once the result is stored (the tentacle keeps it until then). */
   async onResult(node: string, result: TaskResult): Promise<void> {
-    const invocation = await this.owned(node, result.invocationId);
-    if (!invocation) return;
+    if (!(await this.ledger.owner(node, result.invocationId))) return;
     await this.flushOutput();
-    await this.finish(invocation.id, invocation.taskId, {
+    await this.ledger.change({
+      id: result.invocationId,
       state: result.state,
+      from: ['pending', 'delayed', 'running'],
       exitCode: result.exitCode,
       pid: result.pid,
       stdout: result.stdout,
@@ -163,22 +220,6 @@ export class TaskDispatcher implements OnModuleDestroy {
       ...(result.startedAt !== null ? { startedAt: new Date(result.startedAt) } : {}),
       endedAt: new Date(result.endedAt),
     });
-  }
-
-  /** Records an end state (once) and finishes the task when nothing is open any more. */
-  async finish(
-    invocationId: string,
-    taskId: string,
-    data: Parameters<TasksRepository['advance']>[1],
-  ): Promise<void> {
-    const moved = await this.tasks.advance(invocationId, data);
-    if (moved) this.events.emit(taskId, { type: 'invocation', invocation: moved });
-    await this.closeIfComplete(taskId);
-  }
-
-  async closeIfComplete(taskId: string): Promise<void> {
-    if (await this.tasks.finishIfComplete(taskId, new Date()))
-      this.events.emit(taskId, { type: 'done', taskId });
   }
 
   /** Asks the nodes to stop what is still open of a cancelled task. */
@@ -194,19 +235,6 @@ export class TaskDispatcher implements OnModuleDestroy {
           );
       }),
     );
-  }
-
-  /** A node may only report on its own invocations. */
-  private async owned(node: string, invocationId: string): Promise<Invocation | null> {
-    const invocation = await this.tasks.findInvocation(invocationId);
-    if (!invocation || invocation.node !== node) {
-      this.logger.warn(
-        { node, invocation: invocationId },
-        'report for an invocation this node does not have; ignored',
-      );
-      return null;
-    }
-    return invocation;
   }
 
   private async flushOutput(): Promise<void> {

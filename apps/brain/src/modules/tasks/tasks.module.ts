@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { Queues } from '../../core/queue/jobs';
 import { NodesModule } from '../nodes/nodes.module';
+import { InvocationLedger } from './invocation-ledger.service';
 import { TaskDispatcher } from './task-dispatcher.service';
 import { TaskEventsService } from './task-events.service';
 import { TaskStreamService } from './task-stream.service';
@@ -17,6 +18,7 @@ import { TasksService } from './tasks.service';
     TasksRepository,
     TasksService,
     TaskDispatcher,
+    InvocationLedger,
     TaskEventsService,
     TaskStreamService,
     TasksProcessor,

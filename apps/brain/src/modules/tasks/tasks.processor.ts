@@ -1,7 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { Queues, type TaskJobName, type TaskJobs } from '../../core/queue/jobs';
-import { TaskEventsService } from './task-events.service';
+import { InvocationLedger } from './invocation-ledger.service';
 import { TaskDispatcher } from './task-dispatcher.service';
 import { TasksRepository } from './tasks.repository';
 
@@ -21,7 +21,7 @@ export class TasksProcessor extends WorkerHost {
   constructor(
     private readonly tasks: TasksRepository,
     private readonly dispatcher: TaskDispatcher,
-    private readonly events: TaskEventsService,
+    private readonly ledger: InvocationLedger,
   ) {
     super();
   }
@@ -33,14 +33,13 @@ export class TasksProcessor extends WorkerHost {
   }
 
   private async dispatch(taskId: string): Promise<void> {
-    const task = await this.tasks.find(taskId);
+    const task = this.dispatcher.take(taskId) ?? (await this.tasks.find(taskId));
     if (task && task.state === 'running') await this.dispatcher.dispatch(task);
   }
 
   private async expire(taskId: string): Promise<number> {
     const expired = await this.tasks.expireDeliveries(taskId, new Date());
-    for (const invocation of expired) this.events.emit(taskId, { type: 'invocation', invocation });
-    if (expired.length) await this.dispatcher.closeIfComplete(taskId);
+    await this.ledger.publish(expired);
     return expired.length;
   }
 }

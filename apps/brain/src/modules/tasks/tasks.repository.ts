@@ -14,7 +14,8 @@ export interface NewTask {
   targets: string[];
   options: Prisma.InputJsonValue;
   createdBy: string | null;
-  invocations: Array<{ id: string; node: string }>;
+  createdAt: Date;
+  invocations: Array<{ id: string; node: string; deliverBy: Date | null }>;
 }
 
 export interface OutputChunk {
@@ -25,18 +26,82 @@ export interface OutputChunk {
 }
 
 const OPEN_STATES: InvocationState[] = ['pending', 'delayed', 'running'];
+/** An invocation row as the generated client names its fields, for raw statements that return rows. */
+const INVOCATION_COLUMNS = Prisma.sql`i.id, i.task_id AS "taskId", i.node, i.state::text AS state,
+  i.exit_code AS "exitCode", i.pid, i.stdout, i.stderr, i.output, i.error, i.deliver_by AS "deliverBy",
+  i.accepted_at AS "acceptedAt", i.started_at AS "startedAt", i.ended_at AS "endedAt",
+  i.created_at AS "createdAt", i.updated_at AS "updatedAt"`;
+const ERROR_STATES: InvocationState[] = ['failed', 'timed_out', 'delivery_timed_out'];
+
+/**
+ * One change to an invocation: a new state (only from one of `from`) and fields; without `state`, only fields
+ * that are still unset are filled (an acceptance). Applied in batches by {@link TasksRepository.applyChanges}.
+ */
+export interface InvocationChange {
+  id: string;
+  state?: InvocationState;
+  from?: InvocationState[];
+  exitCode?: number | null;
+  pid?: number | null;
+  stdout?: string;
+  stderr?: string;
+  output?: string;
+  error?: string | null;
+  deliverBy?: Date;
+  acceptedAt?: Date;
+  startedAt?: Date;
+  endedAt?: Date;
+}
+
+/** Two changes to one invocation met in a batch: the later wins field by field, its state and guard too. */
+export function mergeChanges(earlier: InvocationChange, later: InvocationChange): InvocationChange {
+  const merged: InvocationChange = { ...earlier };
+  for (const [key, value] of Object.entries(later)) {
+    if (value !== undefined && value !== null) (merged as unknown as Record<string, unknown>)[key] = value;
+  }
+  if (later.state === undefined) {
+    merged.state = earlier.state;
+    merged.from = earlier.from;
+  }
+  return merged;
+}
 
 /** The only code touching task, invocation and invocation_output. */
 @Injectable()
 export class TasksRepository {
   constructor(private readonly prisma: PrismaService) {}
 
+  /** Stores a task and its invocations (one statement for all of them) and answers them as stored. */
   async create(task: NewTask): Promise<TaskWithInvocations> {
     const { invocations, ...fields } = task;
-    return this.prisma.task.create({
-      data: { ...fields, invocations: { create: invocations } },
-      include: { invocations: { orderBy: { node: 'asc' } } },
-    });
+    const at = task.createdAt;
+    const [created] = await this.prisma.$transaction([
+      this.prisma.task.create({ data: fields }),
+      this.prisma.$executeRaw`
+        INSERT INTO "invocation" (id, task_id, node, deliver_by, created_at, updated_at)
+        SELECT v.id, ${task.id}, v.node, v.deliver_by, ${at}, ${at}
+        FROM unnest(${invocations.map((i) => i.id)}::text[], ${invocations.map((i) => i.node)}::text[],
+                    ${invocations.map((i) => i.deliverBy)}::timestamp[]) AS v(id, node, deliver_by)`,
+    ]);
+    return {
+      ...created,
+      invocations: invocations.map((i) => ({
+        ...i,
+        taskId: task.id,
+        state: 'pending',
+        exitCode: null,
+        pid: null,
+        stdout: '',
+        stderr: '',
+        output: '',
+        error: null,
+        acceptedAt: null,
+        startedAt: null,
+        endedAt: null,
+        createdAt: at,
+        updatedAt: at,
+      })),
+    };
   }
 
   find(id: string): Promise<TaskWithInvocations | null> {
@@ -77,21 +142,46 @@ export class TasksRepository {
     return this.prisma.invocation.findUnique({ where: { id }, include: { task: true } });
   }
 
-  /** Moves an open invocation; a finished one never changes again. Returns the row if it moved. */
-  async advance(
-    id: string,
-    data: Prisma.InvocationUpdateInput,
-    from: InvocationState[] = OPEN_STATES,
-  ): Promise<Invocation | null> {
-    const { count } = await this.prisma.invocation.updateMany({
-      where: { id, state: { in: from } },
-      data: data as Prisma.InvocationUpdateManyMutationInput,
-    });
-    return count === 1 ? this.prisma.invocation.findUnique({ where: { id } }) : null;
+  /**
+   * Applies a batch of changes in one statement (at most one change per invocation) and answers the rows that
+   * changed. A change whose guard fails (the invocation already ended, say) changes nothing.
+   */
+  async applyChanges(changes: InvocationChange[], at: Date): Promise<Invocation[]> {
+    if (changes.length === 0) return [];
+    const col = <T>(pick: (c: InvocationChange) => T | undefined) => changes.map((c) => pick(c) ?? null);
+    return this.prisma.$queryRaw<Invocation[]>`
+      UPDATE "invocation" AS i SET
+        state = COALESCE(v.state::"InvocationState", i.state),
+        exit_code = COALESCE(v.exit_code, i.exit_code), pid = COALESCE(v.pid, i.pid),
+        stdout = COALESCE(v.stdout, i.stdout), stderr = COALESCE(v.stderr, i.stderr),
+        output = COALESCE(v.output, i.output), error = COALESCE(v.error, i.error),
+        deliver_by = COALESCE(i.deliver_by, v.deliver_by), accepted_at = COALESCE(i.accepted_at, v.accepted_at),
+        started_at = COALESCE(v.started_at, i.started_at), ended_at = COALESCE(v.ended_at, i.ended_at),
+        updated_at = ${at}
+      FROM unnest(
+        ${col((c) => c.id)}::text[], ${col((c) => c.state)}::text[], ${col((c) => c.from?.join(','))}::text[],
+        ${col((c) => c.exitCode)}::int[], ${col((c) => c.pid)}::int[], ${col((c) => c.stdout)}::text[],
+        ${col((c) => c.stderr)}::text[], ${col((c) => c.output)}::text[], ${col((c) => c.error)}::text[],
+        ${col((c) => c.deliverBy)}::timestamp[], ${col((c) => c.acceptedAt)}::timestamp[],
+        ${col((c) => c.startedAt)}::timestamp[], ${col((c) => c.endedAt)}::timestamp[]
+      ) AS v(id, state, "from", exit_code, pid, stdout, stderr, output, error, deliver_by, accepted_at,
+             started_at, ended_at)
+      WHERE i.id = v.id
+        AND (v."from" IS NULL OR i.state::text = ANY(string_to_array(v."from", ',')))
+        AND (v.state IS NOT NULL OR v.accepted_at IS NULL OR i.accepted_at IS NULL)
+      RETURNING ${INVOCATION_COLUMNS}`;
   }
 
-  async markAccepted(id: string, at: Date): Promise<void> {
-    await this.prisma.invocation.updateMany({ where: { id, acceptedAt: null }, data: { acceptedAt: at } });
+  /** Invocations not yet handed to their node are cancelled (a task past its error budget); answers them. */
+  async abandonUndelivered(taskId: string, reason: string, at: Date): Promise<Invocation[]> {
+    return this.prisma.$queryRaw<Invocation[]>`
+      UPDATE "invocation" AS i SET state = 'cancelled', ended_at = ${at}, error = ${reason}, updated_at = ${at}
+      WHERE i.task_id = ${taskId} AND i.state IN ('pending', 'delayed') AND i.accepted_at IS NULL
+      RETURNING ${INVOCATION_COLUMNS}`;
+  }
+
+  countErrors(taskId: string): Promise<number> {
+    return this.prisma.invocation.count({ where: { taskId, state: { in: ERROR_STATES } } });
   }
 
   /** Delayed invocations past their delivery deadline become delivery_timed_out. */
@@ -113,30 +203,49 @@ export class TasksRepository {
     });
   }
 
-  /** Closes the task (done, or stays cancelled) once no invocation is open; true only for the call that closed it. */
-  async finishIfComplete(taskId: string, at: Date): Promise<boolean> {
-    const open = await this.prisma.invocation.count({ where: { taskId, state: { in: OPEN_STATES } } });
-    if (open > 0) return false;
-    return this.prisma.$transaction(async (tx) => {
-      const { count } = await tx.task.updateMany({
-        where: { id: taskId, doneAt: null },
-        data: { doneAt: at },
-      });
-      await tx.task.updateMany({ where: { id: taskId, state: 'running' }, data: { state: 'done' } });
-      return count === 1;
-    });
+  /**
+   * Closes the tasks (done, or they stay cancelled) that have no open invocation left; answers those this call
+   * closed. Every change that ends an invocation is followed by this check, so the last one closes the task.
+   */
+  async finishComplete(taskIds: string[], at: Date): Promise<string[]> {
+    if (taskIds.length === 0) return [];
+    const rows = await this.prisma.$queryRaw<Array<{ id: string }>>`
+      UPDATE "task" AS t SET done_at = ${at},
+        state = CASE WHEN t.state = 'running' THEN 'done'::"TaskState" ELSE t.state END
+      WHERE t.id = ANY(${taskIds}::text[]) AND t.done_at IS NULL AND NOT EXISTS (
+        SELECT 1 FROM "invocation" AS i
+        WHERE i.task_id = t.id AND i.state IN ('pending', 'delayed', 'running'))
+      RETURNING t.id`;
+    return rows.map((row) => row.id);
   }
 
-  /** Cancels what has not ended; returns the invocations that were still open. */
-  async cancel(taskId: string, at: Date): Promise<Invocation[]> {
+  /**
+   * Cancels what has not been handed to a node yet; answers what was open before (running ones are stopped on
+   * their nodes) and the rows this cancelled.
+   */
+  async cancel(taskId: string, at: Date): Promise<{ open: Invocation[]; cancelled: Invocation[] }> {
     return this.prisma.$transaction(async (tx) => {
       const open = await tx.invocation.findMany({ where: { taskId, state: { in: OPEN_STATES } } });
+      const waiting = {
+        taskId,
+        state: { in: ['pending', 'delayed'] as InvocationState[] },
+        acceptedAt: null,
+      };
+      const cancelled = await tx.invocation.findMany({ where: waiting });
       await tx.invocation.updateMany({
-        where: { taskId, state: { in: ['pending', 'delayed'] }, startedAt: null, acceptedAt: null },
+        where: { id: { in: cancelled.map((i) => i.id) } },
         data: { state: 'cancelled', endedAt: at, error: 'Canceled' },
       });
       await tx.task.updateMany({ where: { id: taskId, state: 'running' }, data: { state: 'cancelled' } });
-      return open;
+      return {
+        open,
+        cancelled: cancelled.map((i) => ({
+          ...i,
+          state: 'cancelled' as const,
+          endedAt: at,
+          error: 'Canceled',
+        })),
+      };
     });
   }
 

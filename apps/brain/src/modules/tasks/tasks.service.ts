@@ -3,8 +3,9 @@ import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../../core/http/api-error';
-import { Queues } from '../../core/queue/jobs';
+import { KEEP_JOBS, Queues } from '../../core/queue/jobs';
 import { NodesService } from '../nodes/nodes.service';
+import { InvocationLedger } from './invocation-ledger.service';
 import { TaskDispatcher } from './task-dispatcher.service';
 import { DEFAULT_DELIVERY_TIMEOUT_SECONDS, type TaskOptions } from './task-options';
 import { TasksRepository, type TaskWithInvocations } from './tasks.repository';
@@ -17,14 +18,13 @@ export interface TaskRequest {
   createdBy: string | null;
 }
 
-const KEEP_JOBS = { removeOnComplete: 1000, removeOnFail: 1000 };
-
 @Injectable()
 export class TasksService {
   constructor(
     private readonly tasks: TasksRepository,
     private readonly nodes: NodesService,
     private readonly dispatcher: TaskDispatcher,
+    private readonly ledger: InvocationLedger,
     @InjectQueue(Queues.tasks) private readonly queue: Queue,
   ) {}
 
@@ -53,6 +53,10 @@ export class TasksService {
       env: request.options.env ?? {},
       loadedOnAccept: request.options.loadedOnAccept ?? false,
     };
+    // A task paced by maxConcurrency starts the delivery clock of each node when its turn comes, not now.
+    const paced = options.maxConcurrency !== null;
+    const createdAt = new Date();
+    const deliverBy = paced ? null : new Date(createdAt.getTime() + options.deliveryTimeoutSeconds * 1000);
     const task = await this.tasks.create({
       id: randomUUID(),
       kind: request.script ? 'script' : 'command',
@@ -62,14 +66,22 @@ export class TasksService {
       targets: request.targets,
       options: options as never,
       createdBy: request.createdBy,
-      invocations: nodes.map((node) => ({ id: randomUUID(), node })),
+      createdAt,
+      invocations: nodes.map((node) => ({ id: randomUUID(), node, deliverBy })),
     });
-    await this.queue.add('dispatch', { taskId: task.id }, { jobId: `dispatch-${task.id}`, ...KEEP_JOBS });
-    await this.queue.add(
-      'delivery-timeout',
-      { taskId: task.id },
-      { jobId: `delivery-timeout-${task.id}`, delay: options.deliveryTimeoutSeconds * 1000, ...KEEP_JOBS },
-    );
+    this.dispatcher.hold(task);
+    await this.queue.addBulk([
+      { name: 'dispatch', data: { taskId: task.id }, opts: { jobId: `dispatch-${task.id}`, ...KEEP_JOBS } },
+      {
+        name: 'delivery-timeout',
+        data: { taskId: task.id },
+        opts: {
+          jobId: `delivery-timeout-${task.id}`,
+          delay: options.deliveryTimeoutSeconds * 1000,
+          ...KEEP_JOBS,
+        },
+      },
+    ]);
     return task;
   }
 
@@ -86,9 +98,14 @@ export class TasksService {
   /** Stops what has not ended: not-yet-started invocations at once, running ones on their nodes. */
   async cancel(id: string): Promise<TaskWithInvocations> {
     await this.get(id);
-    const open = await this.tasks.cancel(id, new Date());
-    await this.dispatcher.cancelOnNodes(open.filter((i) => i.acceptedAt !== null || i.state === 'running'));
-    await this.dispatcher.closeIfComplete(id);
+    this.dispatcher.take(id); // its dispatch job must read the cancelled state
+    // Acceptances on their way to the database land first, so an accepted invocation is stopped, not skipped.
+    await this.ledger.settled();
+    const { open, cancelled } = await this.tasks.cancel(id, new Date());
+    const gone = new Set(cancelled.map((i) => i.id));
+    await this.dispatcher.cancelOnNodes(open.filter((i) => !gone.has(i.id)));
+    await this.ledger.publish(cancelled);
+    await this.ledger.closeIfComplete([id]);
     return this.get(id);
   }
 }

@@ -41,6 +41,12 @@ export function parseCreateTask(body: CreateTaskDto): Omit<TaskRequest, 'created
     maxErrors: optionalNumber(body.maxErrors, 'maxErrors', 0) ?? null,
     env: body.env,
   };
+  if (options.align && options.maxConcurrency !== null)
+    throw bad('align and maxConcurrency cannot be combined: an aligned start sends to every node at once');
+  for (const field of ['maxConcurrency', 'maxErrors'] as const) {
+    if (options[field] !== null && !Number.isInteger(options[field]))
+      throw bad(`${field} must be an integer`);
+  }
   return { targets: body.targets, command: body.command, script: body.script, options };
 }
 
