@@ -28,6 +28,12 @@ export default [
               onlyDependOnLibsWithTags: ['runtime:agent', 'type:testing'],
               bannedExternalImports: serverOnly,
             },
+            // Host sampling uses Node built-ins and protocol types only (vitest for its specs).
+            {
+              sourceTag: 'scope:host',
+              onlyDependOnLibsWithTags: ['scope:protocol'],
+              allowedExternalImports: ['vitest'],
+            },
             // octl talks to the brain only through the SDK: no raw HTTP, no wire protocol.
             {
               sourceTag: 'scope:octl',
@@ -35,6 +41,21 @@ export default [
               bannedExternalImports: [...serverOnly, 'ws', 'undici', 'axios'],
             },
           ],
+        },
+      ],
+    },
+  },
+  {
+    // Host status is sampled every second, in the brain too: a spawned process there blocks the event loop.
+    files: ['libs/host/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['child_process', 'node:child_process'].map((name) => ({
+            name,
+            message: 'read /proc, os and statfs instead of spawning processes',
+          })),
         },
       ],
     },

@@ -5,7 +5,7 @@ export { startTentacle, type TentacleDeps, type TentacleHandle } from './tentacl
 export { Link, type LinkEvents, type LinkOptions, type ReadyEvent, type DownEvent } from './link/link';
 export { nameServerResolver, staticResolver, type NameServerLocation, type Resolver } from './link/resolver';
 export { parseAddress, type BrainAddress } from './link/address';
-export { StatusSampler, type StatusSource } from './status/sampler';
+export { StatusSampler, type StatusSource } from '@octopod/host';
 export {
   startSwarm,
   simulatedName,

@@ -1,3 +1,4 @@
+import { StatusSampler, type StatusSource } from '@octopod/host';
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { TentacleConfig } from './config';
@@ -6,7 +7,6 @@ import { Link, type LinkEvents } from './link/link';
 import { nameServerResolver, staticResolver, type Resolver } from './link/resolver';
 import type { EventEmitter } from 'node:events';
 import { TaskRunner } from './exec/task-runner';
-import { StatusSampler, type StatusSource } from './status/sampler';
 import { tentacleVersion } from './version';
 import pino from 'pino';
 

@@ -1,7 +1,7 @@
+import type { StatusSource } from '@octopod/host';
 import type { downstreamSchemas, Handler, HeartbeatAck, upstreamSchemas, Welcome } from '@octopod/protocol';
 import type { Logger } from 'pino';
 import type { TaskService } from '../exec/task-service';
-import type { StatusSource } from '../status/sampler';
 
 /** What a downstream handler may touch: the session it runs in, never the socket. */
 export interface SessionContext {

@@ -1,9 +1,9 @@
+import type { StatusSource } from '@octopod/host';
 import { CloseCode, type ClockEstimate, type NodeFacts } from '@octopod/protocol';
 import { EventEmitter } from 'node:events';
 import { arch, cpus, hostname, platform } from 'node:os';
 import type { Logger } from 'pino';
 import type { TaskService } from '../exec/task-service';
-import type { StatusSource } from '../status/sampler';
 import { formatAddress, type BrainAddress } from './address';
 import { dial, type TlsMaterial } from './dialler';
 import { LinkError } from './errors';

@@ -10,11 +10,11 @@ import {
   type NodeFacts,
   type Welcome,
 } from '@octopod/protocol';
+import type { StatusSource } from '@octopod/host';
 import type { Logger } from 'pino';
 import type WebSocket from 'ws';
 import { noTasks, type TaskService, type TaskUplink } from '../exec/task-service';
 import { createHandlers } from '../handlers/handler-map';
-import type { StatusSource } from '../status/sampler';
 import { HeartbeatTracker } from './heartbeat';
 
 /** Capabilities this tentacle offers (the brain sends only kinds it knows we handle). */

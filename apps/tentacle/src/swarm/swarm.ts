@@ -9,12 +9,12 @@ import {
   type CertifiedKey,
   type KeyPairPem,
 } from '@octopod/pki';
+import { StatusSampler, type StatusSource } from '@octopod/host';
 import pino, { type Logger } from 'pino';
 import { TaskRunner } from '../exec/task-runner';
 import type { BrainAddress } from '../link/address';
 import { hostFacts, Link } from '../link/link';
 import { nameServerResolver, staticResolver, type NameServerLocation } from '../link/resolver';
-import { StatusSampler, type StatusSource } from '../status/sampler';
 import { tentacleVersion } from '../version';
 
 export interface SwarmOptions {

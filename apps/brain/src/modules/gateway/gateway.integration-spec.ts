@@ -1,4 +1,4 @@
-import { CloseCode } from '@octopod/protocol';
+import { CloseCode, type NodeStatus } from '@octopod/protocol';
 import { FakeTentacle, makeTempDir, makeTestPki, waitFor } from '@octopod/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBrain, type TestBrain } from '../../../test/brain-harness';
@@ -115,12 +115,12 @@ describe('tentacle gateway (real sockets, Postgres, Redis)', () => {
     const status = await t.api('/api/v2/nodes/n2/status');
     expect(status.status).toBe(200);
     expect(status.json()).toMatchObject({ name: 'n2', platform: 'fake cpu', memTotal: 2 });
-    const brain = (await t.api('/api/v2/nodes/brain/status')).json() as {
-      cpuCores: number;
-      memTotal: number;
-    };
+    const brain = (await t.api('/api/v2/nodes/brain/status')).json() as NodeStatus;
+    expect(brain.platform).not.toBe('');
     expect(brain.cpuCores).toBeGreaterThan(0);
-    expect(brain.memTotal).toBeGreaterThan(0);
+    expect(brain.localTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d$/);
+    expect(brain.memTotal).toBeGreaterThan(brain.memUsed);
+    expect(brain.diskTotal).toBeGreaterThan(0);
     await tentacle.close();
     await waitFor(async () => (await node('n2')).state !== 'online');
     expect((await t.api('/api/v2/nodes/n2/status')).json()).toMatchObject({ code: 'node_not_online' });

@@ -10,7 +10,7 @@ import {
   type CpuTimes,
 } from './status-format';
 
-/** What the link needs to answer `status.get`; one source may serve many (simulated) nodes. */
+/** Answers `status.get` for a node name; one source may serve many (simulated) nodes. */
 export interface StatusSource {
   snapshot(name: string): Promise<NodeStatus>;
 }
@@ -35,7 +35,10 @@ export interface SamplerOptions {
   now?: () => Date;
 }
 
-/** Samples CPU load in the background and builds `NodeStatus` on demand (spec §6, without gopsutil). */
+/**
+ * Samples CPU load in the background and builds `NodeStatus` on demand (spec §6, without gopsutil). Spawns no
+ * processes: the tentacle and the brain's own host both report through it without blocking their event loop.
+ */
 export class StatusSampler implements StatusSource {
   private readonly intervalMs: number;
   private readonly window: number;

@@ -1,0 +1,1 @@
+export { StatusSampler, type SamplerOptions, type StatusSource } from './sampler';
