@@ -150,6 +150,11 @@ export async function startBenchBrain({ logLevel = 'info', tentacleFace = {} } =
     pid: child.pid,
     ca,
     gateway: { host: '127.0.0.1', port: gatewayPort },
+    apiAddress: { host: '127.0.0.1', port: apiPort },
+    dir,
+    rootPassword: config.workgroup.rootPassword,
+    caPath: join(dir, 'ca.pem'),
+    admin: { certPath: admin.certPath, keyPath: admin.keyPath },
     api,
     untilDone,
     async onlineCount() {

@@ -78,8 +78,9 @@ export class InvocationLedger {
 
   /** Closes the task if nothing of it is open any more (after a cancel or expiry, which write directly). */
   async closeIfComplete(taskIds: string[]): Promise<void> {
-    for (const taskId of await this.tasks.finishComplete(taskIds, new Date())) {
-      this.events.emit(taskId, { type: 'done', taskId });
+    const doneAt = new Date();
+    for (const { id: taskId, state } of await this.tasks.finishComplete(taskIds, doneAt)) {
+      this.events.emit(taskId, { type: 'done', taskId, state, doneAt });
       for (const listener of this.closedListeners) listener(taskId);
     }
   }

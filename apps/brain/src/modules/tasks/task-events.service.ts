@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
-import type { Invocation } from '../../generated/prisma/client';
+import type { Invocation, TaskState } from '../../generated/prisma/client';
 
 export type TaskEvent =
   | { type: 'invocation'; invocation: Invocation }
   | { type: 'output'; invocationId: string; node: string; stream: string; data: string }
-  | { type: 'done'; taskId: string };
+  | { type: 'done'; taskId: string; state: TaskState; doneAt: Date };
 
 /** Live events of running tasks, for server-sent event streams (in this process). */
 @Injectable()

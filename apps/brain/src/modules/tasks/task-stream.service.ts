@@ -1,8 +1,39 @@
 import { Injectable, type MessageEvent } from '@nestjs/common';
-import { Observable } from 'rxjs';
+import { Observable, type Subscriber } from 'rxjs';
+import type { Invocation, TaskState } from '../../generated/prisma/client';
 import { TaskEventsService, type TaskEvent } from './task-events.service';
 import { toInvocationDto, toTaskDetailDto } from './tasks.dto';
 import { TasksRepository, type TaskWithInvocations } from './tasks.repository';
+
+export interface Corkable {
+  cork(): void;
+  uncork(): void;
+}
+
+/** Passes events on, holding the socket's writes until the end of the current turn of the event loop. */
+function corking(
+  subscriber: Subscriber<MessageEvent>,
+  socket: Corkable,
+): Pick<Subscriber<MessageEvent>, 'next' | 'error' | 'complete'> {
+  let corked = false;
+  const cork = () => {
+    if (corked) return;
+    corked = true;
+    socket.cork();
+    setImmediate(() => {
+      corked = false;
+      socket.uncork();
+    });
+  };
+  return {
+    next: (event) => {
+      cork();
+      subscriber.next(event);
+    },
+    error: (error: unknown) => subscriber.error(error),
+    complete: () => subscriber.complete(),
+  };
+}
 
 /**
  * A task as server-sent events: first a replay of what is stored (every invocation, all output so far), then
@@ -15,47 +46,50 @@ export class TaskStreamService {
     private readonly events: TaskEventsService,
   ) {}
 
-  stream(task: TaskWithInvocations): Observable<MessageEvent> {
-    return new Observable<MessageEvent>((subscriber) => {
+  /**
+   * `socket`, when given, is corked for the rest of the event-loop turn at the first event of a burst, so a burst
+   * (a batch of a thousand invocations finishing) leaves in one write instead of one per event.
+   */
+  stream(task: TaskWithInvocations, socket?: Corkable): Observable<MessageEvent> {
+    return new Observable<MessageEvent>((outer) => {
+      const subscriber = socket ? corking(outer, socket) : outer;
       const held: TaskEvent[] = [];
       let replaying = true;
       let finished = false;
       const nodeOf = new Map(task.invocations.map((i) => [i.id, i.node]));
+      // The latest row of every invocation, as sent: `done` carries them without reading the task again.
+      const latest = new Map<string, Invocation>();
+      let stored: TaskWithInvocations = task;
 
-      const finish = async () => {
+      const finish = (state: TaskState, doneAt: Date) => {
         if (finished) return;
         finished = true;
-        const detail = await this.tasks.find(task.id);
-        if (detail) subscriber.next({ type: 'done', data: toTaskDetailDto(detail) });
+        const invocations = stored.invocations.map((i) => latest.get(i.id) ?? i);
+        subscriber.next({ type: 'done', data: toTaskDetailDto({ ...stored, state, doneAt, invocations }) });
         subscriber.complete();
       };
       const send = (event: TaskEvent) => {
         if (finished) return;
-        if (event.type === 'invocation')
+        if (event.type === 'invocation') {
+          latest.set(event.invocation.id, event.invocation);
           subscriber.next({ type: 'invocation', data: toInvocationDto(event.invocation) });
-        else if (event.type === 'output') {
+        } else if (event.type === 'output') {
           const { invocationId, node, stream, data } = event;
           subscriber.next({ type: 'output', data: { invocationId, node, stream, data } });
-        } else void finish();
+        } else finish(event.state, event.doneAt);
       };
       const unsubscribe = this.events.subscribe(task.id, (event) =>
         replaying ? held.push(event) : send(event),
       );
 
       void (async () => {
-        const current = (await this.tasks.find(task.id)) ?? task;
-        for (const invocation of current.invocations) send({ type: 'invocation', invocation });
-        for (const chunk of await this.tasks.outputOf(current.invocations.map((i) => i.id))) {
-          send({
-            type: 'output',
-            invocationId: chunk.invocationId,
-            node: nodeOf.get(chunk.invocationId) ?? '',
-            stream: chunk.stream,
-            data: chunk.data,
-          });
+        stored = (await this.tasks.find(task.id)) ?? task;
+        for (const invocation of stored.invocations) send({ type: 'invocation', invocation });
+        for (const chunk of await this.tasks.outputOfTask(task.id)) {
+          send({ type: 'output', ...chunk, node: nodeOf.get(chunk.invocationId) ?? '' });
         }
         replaying = false;
-        if (current.doneAt) return finish();
+        if (stored.doneAt) return finish(stored.state, stored.doneAt);
         for (const event of held.splice(0)) send(event);
       })().catch((error: Error) => subscriber.error(error));
 

@@ -89,10 +89,10 @@ export class TasksController {
   @Sse(':id/events')
   @ApiOperation({ operationId: 'taskEvents', summary: 'Server-sent events: invocation, output, done' })
   @ApiProduces('text/event-stream')
-  async events(@Param('id') id: string): Promise<Observable<MessageEvent>> {
+  async events(@Param('id') id: string, @Req() request: AuthedRequest): Promise<Observable<MessageEvent>> {
     const task = await this.tasks.get(id).catch(() => {
       throw ApiError.notFound('task_not_found', `no task ${id}`);
     });
-    return this.streams.stream(task);
+    return this.streams.stream(task, request.socket);
   }
 }

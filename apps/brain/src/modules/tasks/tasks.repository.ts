@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma, type Invocation, type InvocationState, type Task } from '../../generated/prisma/client';
+import {
+  Prisma,
+  type Invocation,
+  type InvocationState,
+  type Task,
+  type TaskState,
+} from '../../generated/prisma/client';
 import { PrismaService } from '../../core/database/prisma.service';
 import { TERMINAL_STATES } from './task-options';
 
@@ -207,16 +213,15 @@ export class TasksRepository {
    * Closes the tasks (done, or they stay cancelled) that have no open invocation left; answers those this call
    * closed. Every change that ends an invocation is followed by this check, so the last one closes the task.
    */
-  async finishComplete(taskIds: string[], at: Date): Promise<string[]> {
+  async finishComplete(taskIds: string[], at: Date): Promise<Array<{ id: string; state: TaskState }>> {
     if (taskIds.length === 0) return [];
-    const rows = await this.prisma.$queryRaw<Array<{ id: string }>>`
+    return this.prisma.$queryRaw<Array<{ id: string; state: TaskState }>>`
       UPDATE "task" AS t SET done_at = ${at},
         state = CASE WHEN t.state = 'running' THEN 'done'::"TaskState" ELSE t.state END
       WHERE t.id = ANY(${taskIds}::text[]) AND t.done_at IS NULL AND NOT EXISTS (
         SELECT 1 FROM "invocation" AS i
         WHERE i.task_id = t.id AND i.state IN ('pending', 'delayed', 'running'))
-      RETURNING t.id`;
-    return rows.map((row) => row.id);
+      RETURNING t.id, t.state::text AS state`;
   }
 
   /**
@@ -254,11 +259,13 @@ export class TasksRepository {
     await this.prisma.invocationOutput.createMany({ data: chunks, skipDuplicates: true });
   }
 
-  outputOf(invocationIds: string[]): Promise<Array<OutputChunk & { id: bigint }>> {
-    return this.prisma.invocationOutput.findMany({
-      where: { invocationId: { in: invocationIds } },
-      orderBy: { id: 'asc' },
-    });
+  /** Every output chunk of a task's invocations, in arrival order. */
+  outputOfTask(taskId: string): Promise<OutputChunk[]> {
+    return this.prisma.$queryRaw<OutputChunk[]>`
+      SELECT o.invocation_id AS "invocationId", o.stream, o."offset", o.data
+      FROM "invocation_output" AS o JOIN "invocation" AS i ON i.id = o.invocation_id
+      WHERE i.task_id = ${taskId}
+      ORDER BY o.id`;
   }
 
   /** The Octopoda face hands results out once: true the first time only. */

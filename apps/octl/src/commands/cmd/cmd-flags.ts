@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { TARGETS_HELP } from '../node/targets';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -16,11 +16,12 @@ export function addCommonCmdOptions(command: Command): Command {
     )
     .option('--timeout <seconds>', 'kill the command after this long (default: no limit, as Octopoda)')
     .option('--env <KEY=VALUE>', 'extra environment variable (repeatable)', collect)
-    .addOption(
-      new Option('--delivery-timeout <seconds>', 'give up on nodes not reached within this long').hideHelp(),
+    .option(
+      '--delivery-timeout <seconds>',
+      'wait this long for nodes that are not connected (default 60), then report them not delivered',
     )
-    .addOption(new Option('--max-concurrency <n>', 'run on at most n nodes at a time').hideHelp())
-    .addOption(new Option('--max-errors <n>', 'stop dispatching after n failures').hideHelp());
+    .option('--max-concurrency <n>', 'run on at most n nodes at a time; the next node starts as one ends')
+    .option('--max-errors <n>', 'send to no further node once more than n nodes failed');
 }
 
 export const OUTPUT_HELP = `
