@@ -54,9 +54,13 @@ const octlConfig = writeYaml(join(brain.dir, 'octl.yaml'), {
 });
 const octl = (args) =>
   new Promise((ok, fail) => {
-    const child = spawn(process.execPath, [join(repo, 'apps/octl/dist/main.js'), '--config', octlConfig, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [join(repo, 'apps/octl/dist/main.js'), '--config', octlConfig, ...args],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (c) => (out += c));
     child.stderr.on('data', (c) => (out += c));
@@ -79,5 +83,7 @@ await brain.stop();
 times.sort((a, b) => a - b);
 const median = times[Math.floor(times.length / 2)];
 console.log(`\nreal fan-out: octl cmd run -c 'echo hi' on ${count} real tentacles, ${reps} runs`);
-console.log(`median ${median.toFixed(0)} ms, min ${times[0].toFixed(0)} ms, max ${times.at(-1).toFixed(0)} ms`);
+console.log(
+  `median ${median.toFixed(0)} ms, min ${times[0].toFixed(0)} ms, max ${times.at(-1).toFixed(0)} ms`,
+);
 console.log('(includes starting octl, a Node process, each time)');
