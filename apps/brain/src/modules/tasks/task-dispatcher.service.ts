@@ -199,6 +199,7 @@ export class TaskDispatcher implements OnModuleDestroy {
       invocationId: output.invocationId,
       node,
       stream: output.stream,
+      offset: output.offset,
       data: output.data,
     });
   }

@@ -4,7 +4,7 @@ import type { Invocation, TaskState } from '../../generated/prisma/client';
 
 export type TaskEvent =
   | { type: 'invocation'; invocation: Invocation }
-  | { type: 'output'; invocationId: string; node: string; stream: string; data: string }
+  | { type: 'output'; invocationId: string; node: string; stream: string; offset: number; data: string }
   | { type: 'done'; taskId: string; state: TaskState; doneAt: Date };
 
 /** Live events of running tasks, for server-sent event streams (in this process). */

@@ -35,6 +35,9 @@ function corking(
   };
 }
 
+const chunkKey = (c: { invocationId: string; stream: string; offset: number }) =>
+  `${c.invocationId}/${c.stream}/${c.offset}`;
+
 /**
  * A task as server-sent events: first a replay of what is stored (every invocation, all output so far), then
  * live events, ending with `done`. Events that arrive during the replay are held back and sent after it.
@@ -85,12 +88,17 @@ export class TaskStreamService {
       void (async () => {
         stored = (await this.tasks.find(task.id)) ?? task;
         for (const invocation of stored.invocations) send({ type: 'invocation', invocation });
+        // A chunk stored while this replay read may also be among the held live events: sent once only.
+        const replayed = new Set<string>();
         for (const chunk of await this.tasks.outputOfTask(task.id)) {
+          replayed.add(chunkKey(chunk));
           send({ type: 'output', ...chunk, node: nodeOf.get(chunk.invocationId) ?? '' });
         }
         replaying = false;
         if (stored.doneAt) return finish(stored.state, stored.doneAt);
-        for (const event of held.splice(0)) send(event);
+        for (const event of held.splice(0)) {
+          if (event.type !== 'output' || !replayed.has(chunkKey(event))) send(event);
+        }
       })().catch((error: Error) => subscriber.error(error));
 
       return unsubscribe;

@@ -1,5 +1,7 @@
 import { waitFor } from '@octopod/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestBrain, type TestBrain } from '../../../test/brain-harness';
 
 interface Detail {
@@ -133,5 +135,22 @@ describe('tasks (real Postgres, Redis, BullMQ, sockets)', () => {
     expect(res.text).toMatch(/event: output\n(id: \d+\n)?data: .*ran: stream me/);
     expect(res.text).toMatch(/event: done\n(id: \d+\n)?data: .*"state":"done"/);
     expect((await t.api('/api/v2/tasks/00000000-0000-0000-0000-000000000000/events')).status).toBe(404);
+  });
+
+  it('answers 503 and leaves no task that would never run when the queue cannot take it', async () => {
+    const queue = t.brain.app.get<Queue>(getQueueToken('tasks'));
+    const spy = vi.spyOn(queue, 'addBulk').mockRejectedValueOnce(new Error('Connection is closed.'));
+    const res = await create({ targets: ['w1'], command: 'never' });
+    spy.mockRestore();
+    expect(res.status).toBe(503);
+    const body = res.json() as { code: string; message: string };
+    expect(body).toMatchObject({
+      code: 'queue_unavailable',
+      message: expect.stringContaining('Connection is closed'),
+    });
+    const id = /task (\S+) is cancelled/.exec(body.message)?.[1] as string;
+    const d = await detail(id);
+    expect(d).toMatchObject({ state: 'cancelled', doneAt: expect.any(String) });
+    expect(d.invocations[0]).toMatchObject({ state: 'cancelled' });
   });
 });

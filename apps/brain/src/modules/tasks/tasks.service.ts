@@ -70,18 +70,30 @@ export class TasksService {
       invocations: nodes.map((node) => ({ id: randomUUID(), node, deliverBy })),
     });
     this.dispatcher.hold(task);
-    await this.queue.addBulk([
-      { name: 'dispatch', data: { taskId: task.id }, opts: { jobId: `dispatch-${task.id}`, ...KEEP_JOBS } },
-      {
-        name: 'delivery-timeout',
-        data: { taskId: task.id },
-        opts: {
-          jobId: `delivery-timeout-${task.id}`,
-          delay: options.deliveryTimeoutSeconds * 1000,
-          ...KEEP_JOBS,
+    try {
+      await this.queue.addBulk([
+        { name: 'dispatch', data: { taskId: task.id }, opts: { jobId: `dispatch-${task.id}`, ...KEEP_JOBS } },
+        {
+          name: 'delivery-timeout',
+          data: { taskId: task.id },
+          opts: {
+            jobId: `delivery-timeout-${task.id}`,
+            delay: options.deliveryTimeoutSeconds * 1000,
+            ...KEEP_JOBS,
+          },
         },
-      },
-    ]);
+      ]);
+    } catch (error) {
+      // Nothing was sent: the task is kept, cancelled, so the request leaves no task that never runs.
+      this.dispatcher.take(task.id);
+      await this.tasks.cancel(task.id, new Date());
+      await this.ledger.closeIfComplete([task.id]);
+      throw new ApiError(
+        503,
+        'queue_unavailable',
+        `the task could not be queued (${(error as Error).message}); nothing was sent, task ${task.id} is cancelled`,
+      );
+    }
     return task;
   }
 
