@@ -150,7 +150,7 @@ describe('octl cmd run / xrun and octl task over real processes', () => {
     expect(results.Results.map((r) => r.Name).sort()).toEqual(NODES);
     for (const r of results.Results) {
       expect(Object.keys(r).sort()).toEqual(
-        ['Code', 'CommunicationErrorMsg', 'Name', 'ProcessErrorMsg', 'Result'].sort(),
+        ['Code', 'CommunicationErrorMsg', 'Name', 'ProcessErrorMsg', 'Result', 'ResultCompatible'].sort(),
       );
     }
     expect(byName(results, 'n1')).toEqual({
@@ -159,6 +159,7 @@ describe('octl cmd run / xrun and octl task over real processes', () => {
       CommunicationErrorMsg: '',
       ProcessErrorMsg: '',
       Result: 'ok n1\n',
+      ResultCompatible: '[OK]',
     });
     expect(byName(results, 'n2')).toEqual({
       Name: 'n2',
@@ -166,6 +167,7 @@ describe('octl cmd run / xrun and octl task over real processes', () => {
       CommunicationErrorMsg: '',
       ProcessErrorMsg: 'exit status 3',
       Result: 'bad\n',
+      ResultCompatible: '[ERR]',
     });
   });
 

@@ -27,7 +27,7 @@ export function addCommonCmdOptions(command: Command): Command {
 export const OUTPUT_HELP = `
 Output: on a terminal, each node's output streams as it arrives, prefixed "[node] ", then a summary.
 With -o json (the default when stdout is not a terminal), Octopoda's result object:
-  {"Results":[{"Name","Code","CommunicationErrorMsg","ProcessErrorMsg","Result"}],
+  {"Results":[{"Name","Code","CommunicationErrorMsg","ProcessErrorMsg","Result","ResultCompatible"}],
    "Total","Success","CommunicationError","ProcessError"}   Code: 0 ok, 1 not delivered, 2 failed
 Ctrl-C cancels the task on the nodes (exit 130); exit 1 if any node failed.
 Note: after "cmd run", -c is the command (as in Octopoda); give the config first or as --config.`;

@@ -116,13 +116,21 @@ describe('octl cmd run: output', () => {
     expect(run.stderr).toBe('octl: 1 of 2 nodes failed: pi-2\n');
     expect(JSON.parse(run.stdout)).toEqual({
       Results: [
-        { Name: 'pi-1', Code: 0, CommunicationErrorMsg: '', ProcessErrorMsg: '', Result: '' },
+        {
+          Name: 'pi-1',
+          Code: 0,
+          CommunicationErrorMsg: '',
+          ProcessErrorMsg: '',
+          Result: '',
+          ResultCompatible: '[OK]',
+        },
         {
           Name: 'pi-2',
           Code: 2,
           CommunicationErrorMsg: '',
           ProcessErrorMsg: 'exit status 2',
           Result: 'no such file\n',
+          ResultCompatible: '[ERR]',
         },
       ],
       Total: 2,
@@ -206,7 +214,14 @@ describe('octl cmd xrun', () => {
     expect(brain.task('task-1').state).toBe('running');
     const json = await octl(['cmd', 'xrun', '-d', '60', 'reboot', 'pi-1', '-o', 'json']);
     expect(JSON.parse(json.stdout).Results).toEqual([
-      { Name: 'pi-1', Code: 0, CommunicationErrorMsg: '', ProcessErrorMsg: '', Result: 'loaded' },
+      {
+        Name: 'pi-1',
+        Code: 0,
+        CommunicationErrorMsg: '',
+        ProcessErrorMsg: '',
+        Result: 'loaded',
+        ResultCompatible: '[OK]',
+      },
     ]);
   });
 

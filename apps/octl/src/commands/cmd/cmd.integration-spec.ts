@@ -109,7 +109,14 @@ describe('octl cmd over HTTPS with a server-sent event stream', () => {
     const piped = await octl(['-c', config, 'cmd', 'run', 'do it', 'pi-1']);
     expect(JSON.parse(piped.stdout)).toEqual({
       Results: [
-        { Name: 'pi-1', Code: 0, CommunicationErrorMsg: '', ProcessErrorMsg: '', Result: 'multi\nline\n' },
+        {
+          Name: 'pi-1',
+          Code: 0,
+          CommunicationErrorMsg: '',
+          ProcessErrorMsg: '',
+          Result: 'multi\nline\n',
+          ResultCompatible: '[OK]',
+        },
       ],
       Total: 1,
       Success: 1,

@@ -27,6 +27,7 @@ describe('toExecutionResult', () => {
       CommunicationErrorMsg: '',
       ProcessErrorMsg: '',
       Result: 'out\n',
+      ResultCompatible: '[OK]',
     });
     expect(toExecutionResult(success, 'script').Result).toBe('script result');
     expect(toExecutionResult(success, 'background').Result).toBe('77');
@@ -42,6 +43,7 @@ describe('toExecutionResult', () => {
       CommunicationErrorMsg: '',
       ProcessErrorMsg: 'exit status 3',
       Result: 'err\n',
+      ResultCompatible: '[ERR]',
     });
     expect(toExecutionResult(failed, 'script')).toMatchObject({ Code: 2, Result: '' });
     expect(toExecutionResult(inv('timed_out', { error: 'timed out after 5 s' }), 'command')).toMatchObject({
@@ -63,6 +65,7 @@ describe('toExecutionResult', () => {
       CommunicationErrorMsg: 'delivery timed out',
       ProcessErrorMsg: '',
       Result: '',
+      ResultCompatible: '[ERR]',
     });
     const refused = inv('failed', {
       acceptedAt: null,

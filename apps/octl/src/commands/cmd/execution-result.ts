@@ -8,6 +8,8 @@ export interface ExecutionResult {
   CommunicationErrorMsg: string;
   ProcessErrorMsg: string;
   Result: string;
+  /** Filled by Octopoda's octl (not the brain): "[OK]" or "[ERR]"; scripts parsing octl's JSON may read it. */
+  ResultCompatible: '[OK]' | '[ERR]';
 }
 
 /** What Octopoda's octl prints for `cmd run`/`xrun` (spec §4.1). */
@@ -55,6 +57,7 @@ const ok = (Name: string, Result: string): ExecutionResult => ({
   CommunicationErrorMsg: '',
   ProcessErrorMsg: '',
   Result,
+  ResultCompatible: '[OK]',
 });
 
 const communicationError = (Name: string, message: string): ExecutionResult => ({
@@ -63,6 +66,7 @@ const communicationError = (Name: string, message: string): ExecutionResult => (
   CommunicationErrorMsg: message,
   ProcessErrorMsg: '',
   Result: '',
+  ResultCompatible: '[ERR]',
 });
 
 /** The contract's mapping from an invocation to Octopoda's ExecutionResult. */
@@ -83,6 +87,7 @@ export function toExecutionResult(invocation: Invocation, kind: ResultKind): Exe
         CommunicationErrorMsg: '',
         ProcessErrorMsg: invocation.error ?? invocation.state.replace('_', ' '),
         Result: kind === 'command' || kind === 'background' ? invocation.stderr : '',
+        ResultCompatible: '[ERR]',
       };
     default:
       // An xrun returns once a node has accepted; anything else unfinished never got going.
