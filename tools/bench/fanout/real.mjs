@@ -67,6 +67,15 @@ const octl = (args) =>
     child.once('exit', (code) => (code === 0 ? ok(out) : fail(new Error(`octl exited ${code}: ${out}`))));
   });
 
+// What any octl call costs here (starting Node, loading octl, one TLS request): the floor under the figures.
+const floor = [];
+for (let i = 0; i < 5; i++) {
+  const t0 = performance.now();
+  await octl(['node', 'get', '-o', 'json', ...names]);
+  floor.push(performance.now() - t0);
+}
+floor.sort((a, b) => a - b);
+
 console.error(`all online; ${reps} runs of octl cmd run -c 'echo hi' on ${count} nodes ...`);
 const times = [];
 for (let i = 0; i < reps; i++) {
@@ -86,4 +95,6 @@ console.log(`\nreal fan-out: octl cmd run -c 'echo hi' on ${count} real tentacle
 console.log(
   `median ${median.toFixed(0)} ms, min ${times[0].toFixed(0)} ms, max ${times.at(-1).toFixed(0)} ms`,
 );
-console.log('(includes starting octl, a Node process, each time)');
+console.log(
+  `(includes starting octl each time; octl node get on the same nodes: median ${floor[2].toFixed(0)} ms)`,
+);
