@@ -11,11 +11,19 @@ import {
 } from '../../modules/workgroup/workgroup.service';
 import { ACCESS_KEY, type Access } from './access.decorator';
 
-/** What the guard learned about the caller; handlers read it through @Caller(). */
+/** What the guard learned about the caller; handlers, the scope guard and the audit trail read it. */
 export interface CallerContext {
+  /** How the caller proved who it is: an admin client certificate, an API token, or Octopoda's headers. */
+  kind: 'certificate' | 'token' | 'workgroup';
+  /** Who, for the audit trail: the certificate CN, the token's name, or the workgroup root path. */
+  actor: string;
   /** CN of the verified client certificate, if one was presented. */
   certificateName?: string;
-  /** Workgroup path whose members the caller may act on. */
+  /** The API token used, if any. */
+  tokenId?: string;
+  /** The workgroup the caller authenticated as (Octopoda's `rootpath`; a token's path; "" for a certificate). */
+  rootPath: string;
+  /** The workgroup whose members the caller may see and touch (Octopoda's `currentpath`). */
   scopePath: string;
 }
 
@@ -61,20 +69,32 @@ export class AccessGuard implements CanActivate {
     if (!(await this.workgroups.checkPassword(rootPath, password))) throw deny();
     // Only the root group exists yet; a sub-path has no members, and Octopoda refuses an empty current group.
     if (currentPath !== ROOT_PATH) throw deny();
-    request.caller = { certificateName, scopePath: currentPath };
+    request.caller = {
+      kind: 'workgroup',
+      actor: rootPath || '/',
+      certificateName,
+      rootPath,
+      scopePath: currentPath,
+    };
     return true;
   }
 
   private async api(request: AuthedRequest): Promise<boolean> {
     const certificateName = verifiedCertificateName(request);
     if (certificateName) {
-      request.caller = { certificateName, scopePath: ROOT_PATH };
+      request.caller = {
+        kind: 'certificate',
+        actor: certificateName,
+        certificateName,
+        rootPath: ROOT_PATH,
+        scopePath: ROOT_PATH,
+      };
       return true;
     }
     const header = request.header('authorization') ?? '';
     const match = /^Bearer\s+(.+)$/i.exec(header);
     if (match && (await this.workgroups.checkPassword(ROOT_PATH, match[1] as string))) {
-      request.caller = { scopePath: ROOT_PATH };
+      request.caller = { kind: 'token', actor: 'root password', rootPath: ROOT_PATH, scopePath: ROOT_PATH };
       return true;
     }
     throw new ApiError(

@@ -24,9 +24,40 @@ export * from './enums';
 export type Node = Prisma.NodeModel
 /**
  * Model Workgroup
- * Octopoda's workgroup tree. Only the root ("") exists until workgroups land.
+ * Octopoda's workgroup tree, one row per group, keyed by its full path (root is ""). A group made by `add` has an
+ * empty password hash and cannot be logged into until it is granted one.
  */
 export type Workgroup = Prisma.WorkgroupModel
+/**
+ * Model WorkgroupMember
+ * Members of groups below the root. Every node is a member of the root implicitly (every node in `node`).
+ */
+export type WorkgroupMember = Prisma.WorkgroupMemberModel
+/**
+ * Model JoinToken
+ * A single-use enrolment secret (stored hashed), optionally bound to one node name.
+ */
+export type JoinToken = Prisma.JoinTokenModel
+/**
+ * Model NodeCertificate
+ * Certificates the brain signed for nodes (enrolment), by serial.
+ */
+export type NodeCertificate = Prisma.NodeCertificateModel
+/**
+ * Model NodeRevocation
+ * A revoked node: no certificate for its name is accepted unless the brain signed it after `revokedAt`.
+ */
+export type NodeRevocation = Prisma.NodeRevocationModel
+/**
+ * Model ApiToken
+ * A bearer token for /api/v2, bound to a workgroup path; only its hash is stored.
+ */
+export type ApiToken = Prisma.ApiTokenModel
+/**
+ * Model AuditRecord
+ * One mutating call of either face: who, what, on which nodes, and how it ended.
+ */
+export type AuditRecord = Prisma.AuditRecordModel
 /**
  * Model Task
  * One request (command or script) for N nodes.

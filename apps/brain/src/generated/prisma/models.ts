@@ -10,6 +10,12 @@
  */
 export type * from './models/Node'
 export type * from './models/Workgroup'
+export type * from './models/WorkgroupMember'
+export type * from './models/JoinToken'
+export type * from './models/NodeCertificate'
+export type * from './models/NodeRevocation'
+export type * from './models/ApiToken'
+export type * from './models/AuditRecord'
 export type * from './models/Task'
 export type * from './models/Invocation'
 export type * from './models/InvocationOutput'

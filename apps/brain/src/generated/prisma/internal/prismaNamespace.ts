@@ -399,6 +399,12 @@ type FieldRefInputType<Model, FieldType> = Model extends never ? never : FieldRe
 export const ModelName = {
   Node: 'Node',
   Workgroup: 'Workgroup',
+  WorkgroupMember: 'WorkgroupMember',
+  JoinToken: 'JoinToken',
+  NodeCertificate: 'NodeCertificate',
+  NodeRevocation: 'NodeRevocation',
+  ApiToken: 'ApiToken',
+  AuditRecord: 'AuditRecord',
   Task: 'Task',
   Invocation: 'Invocation',
   InvocationOutput: 'InvocationOutput'
@@ -417,7 +423,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "node" | "workgroup" | "task" | "invocation" | "invocationOutput"
+    modelProps: "node" | "workgroup" | "workgroupMember" | "joinToken" | "nodeCertificate" | "nodeRevocation" | "apiToken" | "auditRecord" | "task" | "invocation" | "invocationOutput"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -566,6 +572,450 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         count: {
           args: Prisma.WorkgroupCountArgs<ExtArgs>
           result: runtime.Types.Utils.Optional<Prisma.WorkgroupCountAggregateOutputType> | number
+        }
+      }
+    }
+    WorkgroupMember: {
+      payload: Prisma.$WorkgroupMemberPayload<ExtArgs>
+      fields: Prisma.WorkgroupMemberFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.WorkgroupMemberFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WorkgroupMemberPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.WorkgroupMemberFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WorkgroupMemberPayload>
+        }
+        findFirst: {
+          args: Prisma.WorkgroupMemberFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WorkgroupMemberPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.WorkgroupMemberFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WorkgroupMemberPayload>
+        }
+        findMany: {
+          args: Prisma.WorkgroupMemberFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WorkgroupMemberPayload>[]
+        }
+        create: {
+          args: Prisma.WorkgroupMemberCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WorkgroupMemberPayload>
+        }
+        createMany: {
+          args: Prisma.WorkgroupMemberCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.WorkgroupMemberCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WorkgroupMemberPayload>[]
+        }
+        delete: {
+          args: Prisma.WorkgroupMemberDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WorkgroupMemberPayload>
+        }
+        update: {
+          args: Prisma.WorkgroupMemberUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WorkgroupMemberPayload>
+        }
+        deleteMany: {
+          args: Prisma.WorkgroupMemberDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.WorkgroupMemberUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.WorkgroupMemberUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WorkgroupMemberPayload>[]
+        }
+        upsert: {
+          args: Prisma.WorkgroupMemberUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WorkgroupMemberPayload>
+        }
+        aggregate: {
+          args: Prisma.WorkgroupMemberAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateWorkgroupMember>
+        }
+        groupBy: {
+          args: Prisma.WorkgroupMemberGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.WorkgroupMemberGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.WorkgroupMemberCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.WorkgroupMemberCountAggregateOutputType> | number
+        }
+      }
+    }
+    JoinToken: {
+      payload: Prisma.$JoinTokenPayload<ExtArgs>
+      fields: Prisma.JoinTokenFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.JoinTokenFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$JoinTokenPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.JoinTokenFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$JoinTokenPayload>
+        }
+        findFirst: {
+          args: Prisma.JoinTokenFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$JoinTokenPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.JoinTokenFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$JoinTokenPayload>
+        }
+        findMany: {
+          args: Prisma.JoinTokenFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$JoinTokenPayload>[]
+        }
+        create: {
+          args: Prisma.JoinTokenCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$JoinTokenPayload>
+        }
+        createMany: {
+          args: Prisma.JoinTokenCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.JoinTokenCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$JoinTokenPayload>[]
+        }
+        delete: {
+          args: Prisma.JoinTokenDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$JoinTokenPayload>
+        }
+        update: {
+          args: Prisma.JoinTokenUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$JoinTokenPayload>
+        }
+        deleteMany: {
+          args: Prisma.JoinTokenDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.JoinTokenUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.JoinTokenUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$JoinTokenPayload>[]
+        }
+        upsert: {
+          args: Prisma.JoinTokenUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$JoinTokenPayload>
+        }
+        aggregate: {
+          args: Prisma.JoinTokenAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateJoinToken>
+        }
+        groupBy: {
+          args: Prisma.JoinTokenGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.JoinTokenGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.JoinTokenCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.JoinTokenCountAggregateOutputType> | number
+        }
+      }
+    }
+    NodeCertificate: {
+      payload: Prisma.$NodeCertificatePayload<ExtArgs>
+      fields: Prisma.NodeCertificateFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.NodeCertificateFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodeCertificatePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.NodeCertificateFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodeCertificatePayload>
+        }
+        findFirst: {
+          args: Prisma.NodeCertificateFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodeCertificatePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.NodeCertificateFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodeCertificatePayload>
+        }
+        findMany: {
+          args: Prisma.NodeCertificateFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodeCertificatePayload>[]
+        }
+        create: {
+          args: Prisma.NodeCertificateCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodeCertificatePayload>
+        }
+        createMany: {
+          args: Prisma.NodeCertificateCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.NodeCertificateCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodeCertificatePayload>[]
+        }
+        delete: {
+          args: Prisma.NodeCertificateDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodeCertificatePayload>
+        }
+        update: {
+          args: Prisma.NodeCertificateUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodeCertificatePayload>
+        }
+        deleteMany: {
+          args: Prisma.NodeCertificateDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.NodeCertificateUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.NodeCertificateUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodeCertificatePayload>[]
+        }
+        upsert: {
+          args: Prisma.NodeCertificateUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodeCertificatePayload>
+        }
+        aggregate: {
+          args: Prisma.NodeCertificateAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateNodeCertificate>
+        }
+        groupBy: {
+          args: Prisma.NodeCertificateGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.NodeCertificateGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.NodeCertificateCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.NodeCertificateCountAggregateOutputType> | number
+        }
+      }
+    }
+    NodeRevocation: {
+      payload: Prisma.$NodeRevocationPayload<ExtArgs>
+      fields: Prisma.NodeRevocationFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.NodeRevocationFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodeRevocationPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.NodeRevocationFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodeRevocationPayload>
+        }
+        findFirst: {
+          args: Prisma.NodeRevocationFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodeRevocationPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.NodeRevocationFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodeRevocationPayload>
+        }
+        findMany: {
+          args: Prisma.NodeRevocationFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodeRevocationPayload>[]
+        }
+        create: {
+          args: Prisma.NodeRevocationCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodeRevocationPayload>
+        }
+        createMany: {
+          args: Prisma.NodeRevocationCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.NodeRevocationCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodeRevocationPayload>[]
+        }
+        delete: {
+          args: Prisma.NodeRevocationDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodeRevocationPayload>
+        }
+        update: {
+          args: Prisma.NodeRevocationUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodeRevocationPayload>
+        }
+        deleteMany: {
+          args: Prisma.NodeRevocationDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.NodeRevocationUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.NodeRevocationUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodeRevocationPayload>[]
+        }
+        upsert: {
+          args: Prisma.NodeRevocationUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodeRevocationPayload>
+        }
+        aggregate: {
+          args: Prisma.NodeRevocationAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateNodeRevocation>
+        }
+        groupBy: {
+          args: Prisma.NodeRevocationGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.NodeRevocationGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.NodeRevocationCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.NodeRevocationCountAggregateOutputType> | number
+        }
+      }
+    }
+    ApiToken: {
+      payload: Prisma.$ApiTokenPayload<ExtArgs>
+      fields: Prisma.ApiTokenFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.ApiTokenFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiTokenPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.ApiTokenFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiTokenPayload>
+        }
+        findFirst: {
+          args: Prisma.ApiTokenFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiTokenPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.ApiTokenFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiTokenPayload>
+        }
+        findMany: {
+          args: Prisma.ApiTokenFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiTokenPayload>[]
+        }
+        create: {
+          args: Prisma.ApiTokenCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiTokenPayload>
+        }
+        createMany: {
+          args: Prisma.ApiTokenCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.ApiTokenCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiTokenPayload>[]
+        }
+        delete: {
+          args: Prisma.ApiTokenDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiTokenPayload>
+        }
+        update: {
+          args: Prisma.ApiTokenUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiTokenPayload>
+        }
+        deleteMany: {
+          args: Prisma.ApiTokenDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.ApiTokenUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.ApiTokenUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiTokenPayload>[]
+        }
+        upsert: {
+          args: Prisma.ApiTokenUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiTokenPayload>
+        }
+        aggregate: {
+          args: Prisma.ApiTokenAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateApiToken>
+        }
+        groupBy: {
+          args: Prisma.ApiTokenGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ApiTokenGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.ApiTokenCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ApiTokenCountAggregateOutputType> | number
+        }
+      }
+    }
+    AuditRecord: {
+      payload: Prisma.$AuditRecordPayload<ExtArgs>
+      fields: Prisma.AuditRecordFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.AuditRecordFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AuditRecordPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.AuditRecordFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AuditRecordPayload>
+        }
+        findFirst: {
+          args: Prisma.AuditRecordFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AuditRecordPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.AuditRecordFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AuditRecordPayload>
+        }
+        findMany: {
+          args: Prisma.AuditRecordFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AuditRecordPayload>[]
+        }
+        create: {
+          args: Prisma.AuditRecordCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AuditRecordPayload>
+        }
+        createMany: {
+          args: Prisma.AuditRecordCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.AuditRecordCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AuditRecordPayload>[]
+        }
+        delete: {
+          args: Prisma.AuditRecordDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AuditRecordPayload>
+        }
+        update: {
+          args: Prisma.AuditRecordUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AuditRecordPayload>
+        }
+        deleteMany: {
+          args: Prisma.AuditRecordDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.AuditRecordUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.AuditRecordUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AuditRecordPayload>[]
+        }
+        upsert: {
+          args: Prisma.AuditRecordUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AuditRecordPayload>
+        }
+        aggregate: {
+          args: Prisma.AuditRecordAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateAuditRecord>
+        }
+        groupBy: {
+          args: Prisma.AuditRecordGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AuditRecordGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.AuditRecordCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AuditRecordCountAggregateOutputType> | number
         }
       }
     }
@@ -863,6 +1313,85 @@ export const WorkgroupScalarFieldEnum = {
 export type WorkgroupScalarFieldEnum = (typeof WorkgroupScalarFieldEnum)[keyof typeof WorkgroupScalarFieldEnum]
 
 
+export const WorkgroupMemberScalarFieldEnum = {
+  path: 'path',
+  node: 'node',
+  createdAt: 'createdAt'
+} as const
+
+export type WorkgroupMemberScalarFieldEnum = (typeof WorkgroupMemberScalarFieldEnum)[keyof typeof WorkgroupMemberScalarFieldEnum]
+
+
+export const JoinTokenScalarFieldEnum = {
+  id: 'id',
+  tokenHash: 'tokenHash',
+  nodeName: 'nodeName',
+  createdBy: 'createdBy',
+  createdAt: 'createdAt',
+  expiresAt: 'expiresAt',
+  usedAt: 'usedAt',
+  usedBy: 'usedBy'
+} as const
+
+export type JoinTokenScalarFieldEnum = (typeof JoinTokenScalarFieldEnum)[keyof typeof JoinTokenScalarFieldEnum]
+
+
+export const NodeCertificateScalarFieldEnum = {
+  serial: 'serial',
+  node: 'node',
+  fingerprint: 'fingerprint',
+  issuedAt: 'issuedAt',
+  expiresAt: 'expiresAt',
+  revokedAt: 'revokedAt'
+} as const
+
+export type NodeCertificateScalarFieldEnum = (typeof NodeCertificateScalarFieldEnum)[keyof typeof NodeCertificateScalarFieldEnum]
+
+
+export const NodeRevocationScalarFieldEnum = {
+  node: 'node',
+  revokedAt: 'revokedAt',
+  revokedBy: 'revokedBy'
+} as const
+
+export type NodeRevocationScalarFieldEnum = (typeof NodeRevocationScalarFieldEnum)[keyof typeof NodeRevocationScalarFieldEnum]
+
+
+export const ApiTokenScalarFieldEnum = {
+  id: 'id',
+  name: 'name',
+  tokenHash: 'tokenHash',
+  path: 'path',
+  createdBy: 'createdBy',
+  createdAt: 'createdAt',
+  expiresAt: 'expiresAt',
+  revokedAt: 'revokedAt',
+  lastUsedAt: 'lastUsedAt'
+} as const
+
+export type ApiTokenScalarFieldEnum = (typeof ApiTokenScalarFieldEnum)[keyof typeof ApiTokenScalarFieldEnum]
+
+
+export const AuditRecordScalarFieldEnum = {
+  id: 'id',
+  at: 'at',
+  correlationId: 'correlationId',
+  face: 'face',
+  actorKind: 'actorKind',
+  actor: 'actor',
+  workgroup: 'workgroup',
+  method: 'method',
+  route: 'route',
+  action: 'action',
+  targets: 'targets',
+  status: 'status',
+  outcome: 'outcome',
+  detail: 'detail'
+} as const
+
+export type AuditRecordScalarFieldEnum = (typeof AuditRecordScalarFieldEnum)[keyof typeof AuditRecordScalarFieldEnum]
+
+
 export const TaskScalarFieldEnum = {
   id: 'id',
   kind: 'kind',
@@ -1048,6 +1577,34 @@ export type EnumQueryModeFieldRefInput<$PrismaModel> = FieldRefInputType<$Prisma
 
 
 /**
+ * Reference to a field of type 'BigInt'
+ */
+export type BigIntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'BigInt'>
+    
+
+
+/**
+ * Reference to a field of type 'BigInt[]'
+ */
+export type ListBigIntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'BigInt[]'>
+    
+
+
+/**
+ * Reference to a field of type 'Int'
+ */
+export type IntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Int'>
+    
+
+
+/**
+ * Reference to a field of type 'Int[]'
+ */
+export type ListIntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Int[]'>
+    
+
+
+/**
  * Reference to a field of type 'TaskState'
  */
 export type EnumTaskStateFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'TaskState'>
@@ -1072,34 +1629,6 @@ export type EnumInvocationStateFieldRefInput<$PrismaModel> = FieldRefInputType<$
  * Reference to a field of type 'InvocationState[]'
  */
 export type ListEnumInvocationStateFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'InvocationState[]'>
-    
-
-
-/**
- * Reference to a field of type 'Int'
- */
-export type IntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Int'>
-    
-
-
-/**
- * Reference to a field of type 'Int[]'
- */
-export type ListIntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Int[]'>
-    
-
-
-/**
- * Reference to a field of type 'BigInt'
- */
-export type BigIntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'BigInt'>
-    
-
-
-/**
- * Reference to a field of type 'BigInt[]'
- */
-export type ListBigIntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'BigInt[]'>
     
 
 /**
@@ -1255,6 +1784,12 @@ export type PrismaClientOptions = PrismaClientOptionsWithAccelerateUrl | PrismaC
 export type GlobalOmitConfig = {
   node?: Prisma.NodeOmit
   workgroup?: Prisma.WorkgroupOmit
+  workgroupMember?: Prisma.WorkgroupMemberOmit
+  joinToken?: Prisma.JoinTokenOmit
+  nodeCertificate?: Prisma.NodeCertificateOmit
+  nodeRevocation?: Prisma.NodeRevocationOmit
+  apiToken?: Prisma.ApiTokenOmit
+  auditRecord?: Prisma.AuditRecordOmit
   task?: Prisma.TaskOmit
   invocation?: Prisma.InvocationOmit
   invocationOutput?: Prisma.InvocationOutputOmit

@@ -53,6 +53,12 @@ export const AnyNull = runtime.AnyNull
 export const ModelName = {
   Node: 'Node',
   Workgroup: 'Workgroup',
+  WorkgroupMember: 'WorkgroupMember',
+  JoinToken: 'JoinToken',
+  NodeCertificate: 'NodeCertificate',
+  NodeRevocation: 'NodeRevocation',
+  ApiToken: 'ApiToken',
+  AuditRecord: 'AuditRecord',
   Task: 'Task',
   Invocation: 'Invocation',
   InvocationOutput: 'InvocationOutput'
@@ -105,6 +111,85 @@ export const WorkgroupScalarFieldEnum = {
 } as const
 
 export type WorkgroupScalarFieldEnum = (typeof WorkgroupScalarFieldEnum)[keyof typeof WorkgroupScalarFieldEnum]
+
+
+export const WorkgroupMemberScalarFieldEnum = {
+  path: 'path',
+  node: 'node',
+  createdAt: 'createdAt'
+} as const
+
+export type WorkgroupMemberScalarFieldEnum = (typeof WorkgroupMemberScalarFieldEnum)[keyof typeof WorkgroupMemberScalarFieldEnum]
+
+
+export const JoinTokenScalarFieldEnum = {
+  id: 'id',
+  tokenHash: 'tokenHash',
+  nodeName: 'nodeName',
+  createdBy: 'createdBy',
+  createdAt: 'createdAt',
+  expiresAt: 'expiresAt',
+  usedAt: 'usedAt',
+  usedBy: 'usedBy'
+} as const
+
+export type JoinTokenScalarFieldEnum = (typeof JoinTokenScalarFieldEnum)[keyof typeof JoinTokenScalarFieldEnum]
+
+
+export const NodeCertificateScalarFieldEnum = {
+  serial: 'serial',
+  node: 'node',
+  fingerprint: 'fingerprint',
+  issuedAt: 'issuedAt',
+  expiresAt: 'expiresAt',
+  revokedAt: 'revokedAt'
+} as const
+
+export type NodeCertificateScalarFieldEnum = (typeof NodeCertificateScalarFieldEnum)[keyof typeof NodeCertificateScalarFieldEnum]
+
+
+export const NodeRevocationScalarFieldEnum = {
+  node: 'node',
+  revokedAt: 'revokedAt',
+  revokedBy: 'revokedBy'
+} as const
+
+export type NodeRevocationScalarFieldEnum = (typeof NodeRevocationScalarFieldEnum)[keyof typeof NodeRevocationScalarFieldEnum]
+
+
+export const ApiTokenScalarFieldEnum = {
+  id: 'id',
+  name: 'name',
+  tokenHash: 'tokenHash',
+  path: 'path',
+  createdBy: 'createdBy',
+  createdAt: 'createdAt',
+  expiresAt: 'expiresAt',
+  revokedAt: 'revokedAt',
+  lastUsedAt: 'lastUsedAt'
+} as const
+
+export type ApiTokenScalarFieldEnum = (typeof ApiTokenScalarFieldEnum)[keyof typeof ApiTokenScalarFieldEnum]
+
+
+export const AuditRecordScalarFieldEnum = {
+  id: 'id',
+  at: 'at',
+  correlationId: 'correlationId',
+  face: 'face',
+  actorKind: 'actorKind',
+  actor: 'actor',
+  workgroup: 'workgroup',
+  method: 'method',
+  route: 'route',
+  action: 'action',
+  targets: 'targets',
+  status: 'status',
+  outcome: 'outcome',
+  detail: 'detail'
+} as const
+
+export type AuditRecordScalarFieldEnum = (typeof AuditRecordScalarFieldEnum)[keyof typeof AuditRecordScalarFieldEnum]
 
 
 export const TaskScalarFieldEnum = {

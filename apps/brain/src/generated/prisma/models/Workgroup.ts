@@ -14,7 +14,8 @@ import type * as Prisma from "../internal/prismaNamespace"
 
 /**
  * Model Workgroup
- * Octopoda's workgroup tree. Only the root ("") exists until workgroups land.
+ * Octopoda's workgroup tree, one row per group, keyed by its full path (root is ""). A group made by `add` has an
+ * empty password hash and cannot be logged into until it is granted one.
  */
 export type WorkgroupModel = runtime.Types.Result.DefaultSelection<Prisma.$WorkgroupPayload>
 
@@ -174,6 +175,7 @@ export type WorkgroupWhereInput = {
   passwordHash?: Prisma.StringFilter<"Workgroup"> | string
   createdAt?: Prisma.DateTimeFilter<"Workgroup"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Workgroup"> | Date | string
+  members?: Prisma.WorkgroupMemberListRelationFilter
 }
 
 export type WorkgroupOrderByWithRelationInput = {
@@ -181,6 +183,7 @@ export type WorkgroupOrderByWithRelationInput = {
   passwordHash?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  members?: Prisma.WorkgroupMemberOrderByRelationAggregateInput
 }
 
 export type WorkgroupWhereUniqueInput = Prisma.AtLeast<{
@@ -191,6 +194,7 @@ export type WorkgroupWhereUniqueInput = Prisma.AtLeast<{
   passwordHash?: Prisma.StringFilter<"Workgroup"> | string
   createdAt?: Prisma.DateTimeFilter<"Workgroup"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Workgroup"> | Date | string
+  members?: Prisma.WorkgroupMemberListRelationFilter
 }, "path">
 
 export type WorkgroupOrderByWithAggregationInput = {
@@ -218,6 +222,7 @@ export type WorkgroupCreateInput = {
   passwordHash: string
   createdAt?: Date | string
   updatedAt?: Date | string
+  members?: Prisma.WorkgroupMemberCreateNestedManyWithoutGroupInput
 }
 
 export type WorkgroupUncheckedCreateInput = {
@@ -225,6 +230,7 @@ export type WorkgroupUncheckedCreateInput = {
   passwordHash: string
   createdAt?: Date | string
   updatedAt?: Date | string
+  members?: Prisma.WorkgroupMemberUncheckedCreateNestedManyWithoutGroupInput
 }
 
 export type WorkgroupUpdateInput = {
@@ -232,6 +238,7 @@ export type WorkgroupUpdateInput = {
   passwordHash?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  members?: Prisma.WorkgroupMemberUpdateManyWithoutGroupNestedInput
 }
 
 export type WorkgroupUncheckedUpdateInput = {
@@ -239,6 +246,7 @@ export type WorkgroupUncheckedUpdateInput = {
   passwordHash?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  members?: Prisma.WorkgroupMemberUncheckedUpdateManyWithoutGroupNestedInput
 }
 
 export type WorkgroupCreateManyInput = {
@@ -283,6 +291,98 @@ export type WorkgroupMinOrderByAggregateInput = {
   updatedAt?: Prisma.SortOrder
 }
 
+export type WorkgroupScalarRelationFilter = {
+  is?: Prisma.WorkgroupWhereInput
+  isNot?: Prisma.WorkgroupWhereInput
+}
+
+export type WorkgroupCreateNestedOneWithoutMembersInput = {
+  create?: Prisma.XOR<Prisma.WorkgroupCreateWithoutMembersInput, Prisma.WorkgroupUncheckedCreateWithoutMembersInput>
+  connectOrCreate?: Prisma.WorkgroupCreateOrConnectWithoutMembersInput
+  connect?: Prisma.WorkgroupWhereUniqueInput
+}
+
+export type WorkgroupUpdateOneRequiredWithoutMembersNestedInput = {
+  create?: Prisma.XOR<Prisma.WorkgroupCreateWithoutMembersInput, Prisma.WorkgroupUncheckedCreateWithoutMembersInput>
+  connectOrCreate?: Prisma.WorkgroupCreateOrConnectWithoutMembersInput
+  upsert?: Prisma.WorkgroupUpsertWithoutMembersInput
+  connect?: Prisma.WorkgroupWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.WorkgroupUpdateToOneWithWhereWithoutMembersInput, Prisma.WorkgroupUpdateWithoutMembersInput>, Prisma.WorkgroupUncheckedUpdateWithoutMembersInput>
+}
+
+export type WorkgroupCreateWithoutMembersInput = {
+  path: string
+  passwordHash: string
+  createdAt?: Date | string
+  updatedAt?: Date | string
+}
+
+export type WorkgroupUncheckedCreateWithoutMembersInput = {
+  path: string
+  passwordHash: string
+  createdAt?: Date | string
+  updatedAt?: Date | string
+}
+
+export type WorkgroupCreateOrConnectWithoutMembersInput = {
+  where: Prisma.WorkgroupWhereUniqueInput
+  create: Prisma.XOR<Prisma.WorkgroupCreateWithoutMembersInput, Prisma.WorkgroupUncheckedCreateWithoutMembersInput>
+}
+
+export type WorkgroupUpsertWithoutMembersInput = {
+  update: Prisma.XOR<Prisma.WorkgroupUpdateWithoutMembersInput, Prisma.WorkgroupUncheckedUpdateWithoutMembersInput>
+  create: Prisma.XOR<Prisma.WorkgroupCreateWithoutMembersInput, Prisma.WorkgroupUncheckedCreateWithoutMembersInput>
+  where?: Prisma.WorkgroupWhereInput
+}
+
+export type WorkgroupUpdateToOneWithWhereWithoutMembersInput = {
+  where?: Prisma.WorkgroupWhereInput
+  data: Prisma.XOR<Prisma.WorkgroupUpdateWithoutMembersInput, Prisma.WorkgroupUncheckedUpdateWithoutMembersInput>
+}
+
+export type WorkgroupUpdateWithoutMembersInput = {
+  path?: Prisma.StringFieldUpdateOperationsInput | string
+  passwordHash?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+}
+
+export type WorkgroupUncheckedUpdateWithoutMembersInput = {
+  path?: Prisma.StringFieldUpdateOperationsInput | string
+  passwordHash?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+}
+
+
+/**
+ * Count Type WorkgroupCountOutputType
+ */
+
+export type WorkgroupCountOutputType = {
+  members: number
+}
+
+export type WorkgroupCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  members?: boolean | WorkgroupCountOutputTypeCountMembersArgs
+}
+
+/**
+ * WorkgroupCountOutputType without action
+ */
+export type WorkgroupCountOutputTypeDefaultArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the WorkgroupCountOutputType
+   */
+  select?: Prisma.WorkgroupCountOutputTypeSelect<ExtArgs> | null
+}
+
+/**
+ * WorkgroupCountOutputType without action
+ */
+export type WorkgroupCountOutputTypeCountMembersArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.WorkgroupMemberWhereInput
+}
 
 
 export type WorkgroupSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
@@ -290,6 +390,8 @@ export type WorkgroupSelect<ExtArgs extends runtime.Types.Extensions.InternalArg
   passwordHash?: boolean
   createdAt?: boolean
   updatedAt?: boolean
+  members?: boolean | Prisma.Workgroup$membersArgs<ExtArgs>
+  _count?: boolean | Prisma.WorkgroupCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["workgroup"]>
 
 export type WorkgroupSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
@@ -314,10 +416,18 @@ export type WorkgroupSelectScalar = {
 }
 
 export type WorkgroupOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"path" | "passwordHash" | "createdAt" | "updatedAt", ExtArgs["result"]["workgroup"]>
+export type WorkgroupInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  members?: boolean | Prisma.Workgroup$membersArgs<ExtArgs>
+  _count?: boolean | Prisma.WorkgroupCountOutputTypeDefaultArgs<ExtArgs>
+}
+export type WorkgroupIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {}
+export type WorkgroupIncludeUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {}
 
 export type $WorkgroupPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   name: "Workgroup"
-  objects: {}
+  objects: {
+    members: Prisma.$WorkgroupMemberPayload<ExtArgs>[]
+  }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     path: string
     passwordHash: string
@@ -717,6 +827,7 @@ readonly fields: WorkgroupFieldRefs;
  */
 export interface Prisma__WorkgroupClient<T, Null = never, ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs, GlobalOmitOptions = {}> extends Prisma.PrismaPromise<T> {
   readonly [Symbol.toStringTag]: "PrismaPromise"
+  members<T extends Prisma.Workgroup$membersArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Workgroup$membersArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$WorkgroupMemberPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -767,6 +878,10 @@ export type WorkgroupFindUniqueArgs<ExtArgs extends runtime.Types.Extensions.Int
    */
   omit?: Prisma.WorkgroupOmit<ExtArgs> | null
   /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.WorkgroupInclude<ExtArgs> | null
+  /**
    * Filter, which Workgroup to fetch.
    */
   where: Prisma.WorkgroupWhereUniqueInput
@@ -785,6 +900,10 @@ export type WorkgroupFindUniqueOrThrowArgs<ExtArgs extends runtime.Types.Extensi
    */
   omit?: Prisma.WorkgroupOmit<ExtArgs> | null
   /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.WorkgroupInclude<ExtArgs> | null
+  /**
    * Filter, which Workgroup to fetch.
    */
   where: Prisma.WorkgroupWhereUniqueInput
@@ -802,6 +921,10 @@ export type WorkgroupFindFirstArgs<ExtArgs extends runtime.Types.Extensions.Inte
    * Omit specific fields from the Workgroup
    */
   omit?: Prisma.WorkgroupOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.WorkgroupInclude<ExtArgs> | null
   /**
    * Filter, which Workgroup to fetch.
    */
@@ -851,6 +974,10 @@ export type WorkgroupFindFirstOrThrowArgs<ExtArgs extends runtime.Types.Extensio
    */
   omit?: Prisma.WorkgroupOmit<ExtArgs> | null
   /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.WorkgroupInclude<ExtArgs> | null
+  /**
    * Filter, which Workgroup to fetch.
    */
   where?: Prisma.WorkgroupWhereInput
@@ -898,6 +1025,10 @@ export type WorkgroupFindManyArgs<ExtArgs extends runtime.Types.Extensions.Inter
    * Omit specific fields from the Workgroup
    */
   omit?: Prisma.WorkgroupOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.WorkgroupInclude<ExtArgs> | null
   /**
    * Filter, which Workgroups to fetch.
    */
@@ -947,6 +1078,10 @@ export type WorkgroupCreateArgs<ExtArgs extends runtime.Types.Extensions.Interna
    */
   omit?: Prisma.WorkgroupOmit<ExtArgs> | null
   /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.WorkgroupInclude<ExtArgs> | null
+  /**
    * The data needed to create a Workgroup.
    */
   data: Prisma.XOR<Prisma.WorkgroupCreateInput, Prisma.WorkgroupUncheckedCreateInput>
@@ -994,6 +1129,10 @@ export type WorkgroupUpdateArgs<ExtArgs extends runtime.Types.Extensions.Interna
    * Omit specific fields from the Workgroup
    */
   omit?: Prisma.WorkgroupOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.WorkgroupInclude<ExtArgs> | null
   /**
    * The data needed to update a Workgroup.
    */
@@ -1061,6 +1200,10 @@ export type WorkgroupUpsertArgs<ExtArgs extends runtime.Types.Extensions.Interna
    */
   omit?: Prisma.WorkgroupOmit<ExtArgs> | null
   /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.WorkgroupInclude<ExtArgs> | null
+  /**
    * The filter to search for the Workgroup to update in case it exists.
    */
   where: Prisma.WorkgroupWhereUniqueInput
@@ -1087,6 +1230,10 @@ export type WorkgroupDeleteArgs<ExtArgs extends runtime.Types.Extensions.Interna
    */
   omit?: Prisma.WorkgroupOmit<ExtArgs> | null
   /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.WorkgroupInclude<ExtArgs> | null
+  /**
    * Filter which Workgroup to delete.
    */
   where: Prisma.WorkgroupWhereUniqueInput
@@ -1107,6 +1254,30 @@ export type WorkgroupDeleteManyArgs<ExtArgs extends runtime.Types.Extensions.Int
 }
 
 /**
+ * Workgroup.members
+ */
+export type Workgroup$membersArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the WorkgroupMember
+   */
+  select?: Prisma.WorkgroupMemberSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the WorkgroupMember
+   */
+  omit?: Prisma.WorkgroupMemberOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.WorkgroupMemberInclude<ExtArgs> | null
+  where?: Prisma.WorkgroupMemberWhereInput
+  orderBy?: Prisma.WorkgroupMemberOrderByWithRelationInput | Prisma.WorkgroupMemberOrderByWithRelationInput[]
+  cursor?: Prisma.WorkgroupMemberWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.WorkgroupMemberScalarFieldEnum | Prisma.WorkgroupMemberScalarFieldEnum[]
+}
+
+/**
  * Workgroup without action
  */
 export type WorkgroupDefaultArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -1118,4 +1289,8 @@ export type WorkgroupDefaultArgs<ExtArgs extends runtime.Types.Extensions.Intern
    * Omit specific fields from the Workgroup
    */
   omit?: Prisma.WorkgroupOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.WorkgroupInclude<ExtArgs> | null
 }
