@@ -27,7 +27,11 @@ export interface CallerContext {
   scopePath: string;
 }
 
-export type AuthedRequest = Request & { caller?: CallerContext };
+export type AuthedRequest = Request & {
+  caller?: CallerContext;
+  /** The node names the request acts on, as the ScopeGuard found them (for the audit trail). */
+  scopeTargets?: string[];
+};
 
 function verifiedCertificateName(request: Request): string | undefined {
   const socket = request.socket as TLSSocket;
