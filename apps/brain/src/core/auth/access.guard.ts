@@ -71,8 +71,8 @@ export class AccessGuard implements CanActivate {
     if (!password) throw deny();
     if (!isSameOrSubPath(currentPath, rootPath)) throw deny();
     if (!(await this.workgroups.checkPassword(rootPath, password))) throw deny();
-    // Only the root group exists yet; a sub-path has no members, and Octopoda refuses an empty current group.
-    if (currentPath !== ROOT_PATH) throw deny();
+    // Octopoda refuses a current group that does not exist or has no members (the root may be empty).
+    if (currentPath !== ROOT_PATH && !(await this.workgroups.membersOf(currentPath))?.length) throw deny();
     request.caller = {
       kind: 'workgroup',
       actor: rootPath || '/',

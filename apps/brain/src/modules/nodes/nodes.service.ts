@@ -6,6 +6,7 @@ import { BRAIN_CONFIG } from '../../core/config/config.tokens';
 import type { BrainConfig } from '../../core/config/brain-config';
 import { SessionRegistry } from '../sessions/session-registry';
 import { HostStatusService } from '../host-status/host-status.service';
+import { WorkgroupService } from '../workgroup/workgroup.service';
 import { NodesRepository } from './nodes.repository';
 import { BRAIN_NODE, type NodeStateName } from './node-state';
 
@@ -32,6 +33,7 @@ export class NodesService {
     private readonly sessions: SessionRegistry,
     private readonly hostStatus: HostStatusService,
     @Inject(BRAIN_CONFIG) private readonly config: BrainConfig,
+    private readonly workgroups: WorkgroupService,
   ) {}
 
   list(state?: NodeStateName): Promise<Node[]> {
@@ -114,5 +116,7 @@ export class NodesService {
         `node "${name}" is ${node.state}; only offline nodes can be pruned`,
       );
     }
+    // A pruned node leaves every workgroup (reference spec §12).
+    await this.workgroups.forgetNode(name);
   }
 }
