@@ -1,11 +1,6 @@
 import { waitFor } from '@octopod/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ROOT_PASSWORD,
-  startTestBrain,
-  type ApiOptions,
-  type TestBrain,
-} from '../../../test/brain-harness';
+import { ROOT_PASSWORD, startTestBrain, type ApiOptions, type TestBrain } from '../../../test/brain-harness';
 
 const NODES = ['n1', 'n2', 'n3', 'n4'];
 
@@ -48,10 +43,7 @@ describe('workgroups on /api/v1 (real HTTPS, Postgres)', () => {
     expect(await members('')).toEqual(NODES);
     expect(await members('/')).toEqual(NODES);
     expect(await answer(v1('/workgroup/children?path='))).toEqual([200, '[]']);
-    expect(await grant('', 'new-root-password')).toEqual([
-      401,
-      'target path is not directly under rootpath',
-    ]);
+    expect(await grant('', 'new-root-password')).toEqual([401, 'target path is not directly under rootpath']);
   });
 
   it('add creates the group without a password: nobody can log into it until it is granted', async () => {
@@ -60,7 +52,11 @@ describe('workgroups on /api/v1 (real HTTPS, Postgres)', () => {
     const info = await v1('/workgroup/info?path=/lab');
     expect([info.status, info.json()]).toEqual([200, { Path: '/lab', Password: '' }]);
     for (const password of ['', 'anything']) {
-      const login = await v1('/workgroup/info?path=/lab', { rootpath: '/lab', currentpath: '/lab', password });
+      const login = await v1('/workgroup/info?path=/lab', {
+        rootpath: '/lab',
+        currentpath: '/lab',
+        password,
+      });
       expect([login.status, login.text]).toEqual([401, '']);
     }
     expect(await grant('/lab', 'lab-secret')).toEqual([200, '']);
@@ -148,7 +144,7 @@ describe('workgroups on /api/v1 (real HTTPS, Postgres)', () => {
     expect((await v1('/workgroup/info?path=/t', tAuth)).status).toBe(401);
   });
 
-  it('removing no names deletes the group and its subtree (Octopoda\'s `wg rm <path>`)', async () => {
+  it("removing no names deletes the group and its subtree (Octopoda's `wg rm <path>`)", async () => {
     await add('/gone', ['n1']);
     await grant('/gone', 'gone-secret');
     await add('/gone/child', ['n1'], { rootpath: '/gone', currentpath: '/gone', password: 'gone-secret' });
@@ -183,7 +179,11 @@ describe('workgroups on /api/v1 (real HTTPS, Postgres)', () => {
     const iso = { rootpath: '/iso', currentpath: '/iso', password: 'iso-secret' };
     const parse = (names: unknown, auth = iso) =>
       v1('/nodes/parse', auth, { method: 'POST', body: names }).then((r) => r.json());
-    expect(await parse(null)).toEqual({ OutputNames: ['n3', 'n4'], InvalidNames: null, UnhealthyNodes: null });
+    expect(await parse(null)).toEqual({
+      OutputNames: ['n3', 'n4'],
+      InvalidNames: null,
+      UnhealthyNodes: null,
+    });
     expect(await parse(['n1', 'n3'])).toEqual({
       OutputNames: ['n3'],
       InvalidNames: ['n1'],
@@ -191,7 +191,10 @@ describe('workgroups on /api/v1 (real HTTPS, Postgres)', () => {
     });
     const info = await v1(`/nodes/info?targetNodes=${encodeURIComponent('["n3","n4"]')}`, iso);
     expect(info.status).toBe(200);
-    expect((info.json() as { InfoList: { Name: string }[] }).InfoList.map((n) => n.Name)).toEqual(['n3', 'n4']);
+    expect((info.json() as { InfoList: { Name: string }[] }).InfoList.map((n) => n.Name)).toEqual([
+      'n3',
+      'n4',
+    ]);
     const outside = await v1(`/nodes/info?targetNodes=${encodeURIComponent('["n3","n1"]')}`, iso);
     expect([outside.status, outside.text]).toEqual([400, '{}']);
     // @group references are relative to the current path.
