@@ -26,11 +26,81 @@ export interface ApiError {
   message: string;
 }
 
+export interface ApiToken {
+  id: string;
+  name: string;
+  /** The workgroup it acts as ("/" is the root) */
+  path: string;
+  state: 'active' | 'expired' | 'revoked';
+  createdBy: string;
+  /** @format date-time */
+  createdAt: string;
+  /** @format date-time */
+  expiresAt: string;
+  /** @format date-time */
+  revokedAt: string | null;
+  /**
+   * Updated at most once a minute
+   * @format date-time
+   */
+  lastUsedAt: string | null;
+}
+
+export interface ApiTokenList {
+  items: ApiToken[];
+}
+
+export interface AuditList {
+  items: AuditRecord[];
+  /** Pass as `before` for the next (older) page */
+  nextBefore: string | null;
+}
+
+export interface AuditRecord {
+  id: string;
+  /**
+   * When the call arrived
+   * @format date-time
+   */
+  at: string;
+  /** Also in the response header x-correlation-id and the request log */
+  correlationId: string;
+  face: 'v1' | 'v2';
+  actorKind: 'certificate' | 'token' | 'workgroup' | 'anonymous';
+  actor: string;
+  /** The workgroup the call acted in ("/" is the root) */
+  workgroup: string;
+  method: string;
+  route: string;
+  action: string;
+  targets: string[];
+  status: number;
+  outcome: 'ok' | 'refused' | 'failed';
+  /** Route parameters, the error code, and what the route adds */
+  detail: Record<string, unknown> | null;
+}
+
 export interface BrainInfo {
   name: string;
   version: string;
   /** API address, ip:port */
   addr: string;
+}
+
+export interface ChangeWorkgroupMembersRequest {
+  /** Absolute workgroup path ("/g1/sub"); "" or "/" is the root. Must lie under your root group. Only a direct child of your root group. */
+  path: string;
+  /** add: the group is created (without a password) when missing; the nodes must be in your current group. remove: from the group and every group below it; a group left empty is deleted with its subtree. */
+  action: 'add' | 'remove';
+  /** Node names (resolve @groups first) */
+  members: string[];
+}
+
+export interface CreateJoinTokenRequest {
+  /** Lifetime in seconds (default 3600, at most 604800 = 7 days) */
+  ttlSeconds?: number;
+  /** Only this node name may enrol with it */
+  name?: string;
 }
 
 export interface CreateTaskRequest {
@@ -51,6 +121,45 @@ export interface CreateTaskRequest {
   maxConcurrency?: number;
   maxErrors?: number;
   env?: Record<string, string>;
+}
+
+export interface CreatedJoinToken {
+  /** Give it to the node once: `tentacle join --token …`. Shown only now; the brain keeps a hash. */
+  token: string;
+  id: string;
+  /** The node name it is bound to, if any */
+  name: string | null;
+  /** @format date-time */
+  expiresAt: string;
+  /** sha256 of the brain's CA certificate (DER), hex; also inside the token */
+  caFingerprint: string;
+}
+
+export interface EnrolRequest {
+  /** The join token */
+  token: string;
+  /** The node name; the CSR subject CN must be the same */
+  name: string;
+  /** PEM certificate signing request made on the node */
+  csr: string;
+}
+
+export interface Enrolment {
+  name: string;
+  /** PEM node certificate (CN = name, OU = node) */
+  certificate: string;
+  /** PEM certificate of the brain's CA */
+  caCertificate: string;
+  serial: string;
+  /** @format date-time */
+  expiresAt: string;
+}
+
+export interface GrantWorkgroupRequest {
+  /** Absolute workgroup path ("/g1/sub"); "" or "/" is the root. Must lie under your root group. Only an existing direct child of your root group. */
+  path: string;
+  /** At least 6 characters; stored hashed */
+  password: string;
 }
 
 export interface Health {
@@ -76,6 +185,44 @@ export interface Invocation {
   /** A script's $OCTOPODA_OUTPUT */
   output: string;
   error: string | null;
+}
+
+export interface JoinToken {
+  id: string;
+  name: string | null;
+  /** Who made it */
+  createdBy: string;
+  /** @format date-time */
+  createdAt: string;
+  /** @format date-time */
+  expiresAt: string;
+}
+
+export interface JoinTokenList {
+  /** Unused, unexpired tokens (never their secrets) */
+  tokens: JoinToken[];
+}
+
+export interface LoginRequest {
+  /** Workgroup path; "/" is the root */
+  path: string;
+  /** The workgroup's password */
+  password: string;
+  /** A label for listings and the audit trail */
+  name?: string;
+  /** Lifetime in seconds (default 12 h, at most 30 days) */
+  ttlSeconds?: number;
+}
+
+export interface LoginResult {
+  /** The bearer secret; shown only here, never again */
+  token: string;
+  id: string;
+  name: string;
+  /** The workgroup it acts as ("/" is the root) */
+  path: string;
+  /** @format date-time */
+  expiresAt: string;
 }
 
 export interface Node {
@@ -137,6 +284,16 @@ export interface ResolveNodesResult {
   online: string[];
   unhealthy: string[];
   unknown: string[];
+}
+
+export interface Revocation {
+  node: string;
+  /** @format date-time */
+  revokedAt: string;
+  /** Certificates the brain had signed for it, now revoked */
+  certificatesRevoked: number;
+  /** Live connections closed */
+  disconnected: number;
 }
 
 export interface ScriptDto {
@@ -202,6 +359,24 @@ export interface TaskOptionsDto {
   maxErrors: number | null;
 }
 
+export interface Workgroup {
+  /** "" is the root */
+  path: string;
+  /** Full paths of the direct children */
+  children: string[];
+  members: string[];
+  /** False for a group made by adding members and never granted: no login */
+  hasPassword: boolean;
+}
+
+export interface WorkgroupChange {
+  path: string;
+  /** The group's members afterwards (empty if it was deleted) */
+  members: string[];
+  /** Groups deleted by this change, with their subtrees */
+  deleted: string[];
+}
+
 /** One method per operation of the document, sorted by operationId. */
 export class GeneratedApi {
   constructor(protected readonly transport: ApiTransport) {}
@@ -218,11 +393,43 @@ export class GeneratedApi {
   }
 
   /**
+   * Add nodes to a workgroup or remove them
+   * `POST /api/v2/workgroups/members`
+   */
+  async changeWorkgroupMembers(body: ChangeWorkgroupMembersRequest): Promise<WorkgroupChange> {
+    return this.transport.request<WorkgroupChange>({ method: 'POST', path: '/api/v2/workgroups/members', body });
+  }
+
+  /**
+   * Make a single-use, expiring join token for a new node
+   * `POST /api/v2/nodes/tokens`
+   */
+  async createJoinToken(body: CreateJoinTokenRequest): Promise<CreatedJoinToken> {
+    return this.transport.request<CreatedJoinToken>({ method: 'POST', path: '/api/v2/nodes/tokens', body });
+  }
+
+  /**
    * Run a command or script on nodes
    * `POST /api/v2/tasks`
    */
   async createTask(body: CreateTaskRequest): Promise<TaskDetail> {
     return this.transport.request<TaskDetail>({ method: 'POST', path: '/api/v2/tasks', body });
+  }
+
+  /**
+   * Delete a workgroup with every group below it
+   * `DELETE /api/v2/workgroups`
+   */
+  async deleteWorkgroup(query: { path: string }): Promise<WorkgroupChange> {
+    return this.transport.request<WorkgroupChange>({ method: 'DELETE', path: '/api/v2/workgroups', query });
+  }
+
+  /**
+   * A new node trades a join token and a CSR for its certificate (no client certificate needed)
+   * `POST /api/v2/enrol`
+   */
+  async enrol(body: EnrolRequest): Promise<Enrolment> {
+    return this.transport.request<Enrolment>({ method: 'POST', path: '/api/v2/enrol', body });
   }
 
   /**
@@ -250,11 +457,43 @@ export class GeneratedApi {
   }
 
   /**
+   * A workgroup: its children, members, and whether it can be logged into
+   * `GET /api/v2/workgroups`
+   */
+  async getWorkgroup(query?: { path?: string }): Promise<Workgroup> {
+    return this.transport.request<Workgroup>({ method: 'GET', path: '/api/v2/workgroups', query });
+  }
+
+  /**
+   * Set a workgroup's password, so it can be logged into
+   * `POST /api/v2/workgroups/grant`
+   */
+  async grantWorkgroup(body: GrantWorkgroupRequest): Promise<void> {
+    return this.transport.request<void>({ method: 'POST', path: '/api/v2/workgroups/grant', body });
+  }
+
+  /**
    * Liveness of the API process
    * `GET /healthz`
    */
   async health(): Promise<Health> {
     return this.transport.request<Health>({ method: 'GET', path: '/healthz' });
+  }
+
+  /**
+   * The audit trail of mutating calls, newest first
+   * `GET /api/v2/audit`
+   */
+  async listAudit(query?: { since?: string; until?: string; actor?: string; action?: string; node?: string; outcome?: 'ok' | 'refused' | 'failed'; limit?: string; before?: string }): Promise<AuditList> {
+    return this.transport.request<AuditList>({ method: 'GET', path: '/api/v2/audit', query });
+  }
+
+  /**
+   * Join tokens that can still be used (no secrets)
+   * `GET /api/v2/nodes/tokens`
+   */
+  async listJoinTokens(): Promise<JoinTokenList> {
+    return this.transport.request<JoinTokenList>({ method: 'GET', path: '/api/v2/nodes/tokens' });
   }
 
   /**
@@ -274,6 +513,22 @@ export class GeneratedApi {
   }
 
   /**
+   * Tokens of the caller's workgroup and below (no secrets)
+   * `GET /api/v2/tokens`
+   */
+  async listTokens(): Promise<ApiTokenList> {
+    return this.transport.request<ApiTokenList>({ method: 'GET', path: '/api/v2/tokens' });
+  }
+
+  /**
+   * Trade a workgroup's password for an API token bound to that workgroup
+   * `POST /api/v2/auth/login`
+   */
+  async login(body: LoginRequest): Promise<LoginResult> {
+    return this.transport.request<LoginResult>({ method: 'POST', path: '/api/v2/auth/login', body });
+  }
+
+  /**
    * Forget an offline node
    * `DELETE /api/v2/nodes/{name}`
    */
@@ -287,5 +542,21 @@ export class GeneratedApi {
    */
   async resolveNodes(body: ResolveNodesRequest): Promise<ResolveNodesResult> {
     return this.transport.request<ResolveNodesResult>({ method: 'POST', path: '/api/v2/nodes/resolve', body });
+  }
+
+  /**
+   * Revoke a node's certificates and close its connection; it can come back only by enrolling anew
+   * `POST /api/v2/nodes/{name}/revoke`
+   */
+  async revokeNode(name: string): Promise<Revocation> {
+    return this.transport.request<Revocation>({ method: 'POST', path: `/api/v2/nodes/${encodeURIComponent(String(name))}/revoke` });
+  }
+
+  /**
+   * Revoke a token at once
+   * `DELETE /api/v2/tokens/{id}`
+   */
+  async revokeToken(id: string): Promise<ApiToken> {
+    return this.transport.request<ApiToken>({ method: 'DELETE', path: `/api/v2/tokens/${encodeURIComponent(String(id))}` });
   }
 }
