@@ -7,7 +7,9 @@ import { findConfigFile, parseConfig, type OctlConfig } from './config';
 import { registerCmdCommands } from './commands/cmd/cmd.commands';
 import { rewriteCmdFlags } from './commands/cmd/cmd-argv';
 import { registerTaskCommands } from './commands/task/task.commands';
-import type { BrainApi, CliContext, SignalSource } from './context';
+import { workgroupPlace, type WorkgroupPlace } from './commands/wg/current-path';
+import { registerWgCommands } from './commands/wg/wg.commands';
+import type { BrainApi, CliContext, SignalSource, WorkgroupApi } from './context';
 import { OctlError } from './errors';
 import { createOutput, selectFormat, type OutputFormat } from './output/output';
 import { OCTL_VERSION } from './version';
@@ -23,6 +25,10 @@ export interface CliIo {
   signals?: SignalSource;
   /** Unit tests: a brain in memory instead of the one octl.yaml names. */
   connect?: () => Promise<BrainApi>;
+  /** Unit tests: `wg`'s operations in memory, acting in the given workgroup. */
+  connectWorkgroups?: (workgroupPath: string) => Promise<WorkgroupApi>;
+  /** Unit tests: where the current workgroup is kept (default: octl.yaml's workgroup.currentPathFile). */
+  place?: WorkgroupPlace;
 }
 
 interface GlobalOptions {
@@ -78,6 +84,7 @@ function buildProgram(io: CliIo, ctx: CliContext): Command {
   registerNodeCommands(program, ctx);
   registerCmdCommands(program, ctx);
   registerTaskCommands(program, ctx);
+  registerWgCommands(program, ctx);
   registerPkiCommands(program, ctx);
   program.hook('preAction', () => void ctx.output()); // a bad -o fails before anything is done
   return program;
@@ -102,17 +109,32 @@ function report(error: unknown, io: CliIo): number {
 
 /** Runs one octl invocation in-process; resolves with the exit status. */
 export async function runOctl(argv: readonly string[], io: CliIo): Promise<number> {
-  let client: Promise<OctopodClient> | undefined;
+  /** One client per workgroup it acts in (`wg cd` checks its target from inside it). */
+  const clients = new Map<string, Promise<OctopodClient>>();
   let given: Promise<BrainApi> | undefined;
+  let config: OctlConfig | undefined;
+  let place: WorkgroupPlace | undefined;
   let format: OutputFormat | undefined;
   let program: Command | undefined;
   const globals = (): GlobalOptions => program?.opts<GlobalOptions>() ?? {};
   const selected = (): OutputFormat => (format ??= selectFormat(globals().output, io.stdout.isTTY === true));
+  const loaded = (): OctlConfig => (config ??= loadConfig(io, globals().config));
+  const workgroup = (): WorkgroupPlace => (place ??= io.place ?? workgroupPlace(loaded().workgroup));
+  const connect = (path = workgroup().current()): Promise<OctopodClient> => {
+    let client = clients.get(path);
+    if (!client) {
+      // At the root group no header: the brain puts the caller at the group it authenticated as.
+      const workgroupPath = path === workgroup().root ? undefined : path;
+      client = createClientFromConfig(loaded(), { workgroupPath });
+      clients.set(path, client);
+    }
+    return client;
+  };
   const ctx: CliContext = {
-    client: () =>
-      io.connect
-        ? (given ??= io.connect())
-        : (client ??= createClientFromConfig(loadConfig(io, globals().config))),
+    client: () => (io.connect ? (given ??= io.connect()) : connect()),
+    workgroups: (path) =>
+      io.connectWorkgroups ? io.connectWorkgroups(path ?? workgroup().current()) : connect(path),
+    workgroup,
     output: () => createOutput(selected(), (t) => void io.stdout.write(t)),
     format: selected,
     terminal: {
@@ -130,6 +152,6 @@ export async function runOctl(argv: readonly string[], io: CliIo): Promise<numbe
   } catch (error) {
     return report(error, io);
   } finally {
-    await client?.then((c) => c.close()).catch(() => undefined);
+    for (const client of clients.values()) await client.then((c) => c.close()).catch(() => undefined);
   }
 }

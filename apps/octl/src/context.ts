@@ -1,4 +1,5 @@
 import type { OctopodClient } from '@octopod/sdk';
+import type { WorkgroupPlace } from './commands/wg/current-path';
 import type { OutputFormat, OutputSink } from './output/output';
 
 /** The brain operations octl's node commands use; tests pass fakes of exactly this. */
@@ -8,6 +9,12 @@ export type NodeApi = Pick<OctopodClient, 'listNodes' | 'resolveNodes' | 'getNod
 export type TaskApi = Pick<
   OctopodClient,
   'resolveNodes' | 'createTask' | 'listTasks' | 'getTask' | 'cancelTask' | 'streamTaskEvents'
+>;
+
+/** The brain operations of `wg` (names and @groups are resolved before they are added or removed). */
+export type WorkgroupApi = Pick<
+  OctopodClient,
+  'getWorkgroup' | 'changeWorkgroupMembers' | 'deleteWorkgroup' | 'grantWorkgroup' | 'resolveNodes'
 >;
 
 export type BrainApi = NodeApi & TaskApi;
@@ -29,6 +36,10 @@ export interface SignalSource {
 /** What command registrations get from the CLI: a lazily connected client, the output, the clock. */
 export interface CliContext {
   client(): Promise<BrainApi>;
+  /** `wg`'s operations, acting in the current workgroup, or in `workgroupPath` (`wg cd` checks its target so). */
+  workgroups(workgroupPath?: string): Promise<WorkgroupApi>;
+  /** The root and current workgroup (octl.yaml `workgroup.root` and `workgroup.currentPathFile`). */
+  workgroup(): WorkgroupPlace;
   output(): OutputSink;
   format(): OutputFormat;
   terminal: Terminal;

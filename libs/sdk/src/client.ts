@@ -50,6 +50,8 @@ export interface OctlConnectionConfig {
 export interface ClientOptions {
   timeoutMs?: number;
   nameServerTimeoutMs?: number;
+  /** The caller's current workgroup (absolute path, at or under its root group), sent as `x-workgroup-path`. */
+  workgroupPath?: string;
 }
 
 async function readPem(field: string, path: string): Promise<string> {
@@ -65,6 +67,11 @@ function bearerOf(config: OctlConnectionConfig): string | undefined {
   const root = config.workgroup?.root ?? '';
   const password = config.workgroup?.password ?? '';
   return (root === '' || root === '/') && password ? password : undefined;
+}
+
+/** The header that narrows a caller to its current workgroup; the root is sent as "/". */
+function workgroupHeader(path: string): Record<string, string> {
+  return { 'x-workgroup-path': path || '/' };
 }
 
 /** Finds the brain (through the name server when enabled), loads the TLS identity and returns a ready client. */
@@ -97,5 +104,6 @@ export async function createClientFromConfig(
         timeoutMs: options.nameServerTimeoutMs,
       })
     : `${config.brain.ip}:${config.brain.port}`;
-  return new OctopodClient({ address, ca, cert, key, bearer, timeoutMs: options.timeoutMs });
+  const headers = options.workgroupPath === undefined ? undefined : workgroupHeader(options.workgroupPath);
+  return new OctopodClient({ address, ca, cert, key, bearer, headers, timeoutMs: options.timeoutMs });
 }

@@ -13,6 +13,8 @@ export interface HttpsTransportOptions {
   key?: string | Buffer;
   /** Sent as `Authorization: Bearer <secret>` (the brain's root password). */
   bearer?: string;
+  /** Sent with every request (e.g. `x-workgroup-path`, the caller's current workgroup). */
+  headers?: Record<string, string>;
   /** TLS server name to verify; Octopoda's servers all carry `octopoda`. */
   servername?: string;
   /** Whole-request deadline. */
@@ -124,7 +126,7 @@ export class HttpsTransport implements ApiTransport {
 
   private send<T>(request: ApiRequest): Promise<T> {
     const payload = request.body === undefined ? undefined : Buffer.from(JSON.stringify(request.body));
-    const headers: Record<string, string | number> = { accept: 'application/json' };
+    const headers: Record<string, string | number> = { ...this.options.headers, accept: 'application/json' };
     if (payload) {
       headers['content-type'] = 'application/json';
       headers['content-length'] = payload.length;
@@ -166,7 +168,11 @@ export class HttpsTransport implements ApiTransport {
   }
 
   private openStream(path: string, options: StreamOptions): Promise<void> {
-    const headers: Record<string, string> = { accept: 'text/event-stream', 'cache-control': 'no-cache' };
+    const headers: Record<string, string> = {
+      ...this.options.headers,
+      accept: 'text/event-stream',
+      'cache-control': 'no-cache',
+    };
     if (this.options.bearer) headers.authorization = `Bearer ${this.options.bearer}`;
     const { signal } = options;
     return new Promise<void>((resolve, reject) => {

@@ -32,4 +32,8 @@ export type {
   TaskDetail,
   TaskList,
   TaskOptionsDto,
+  ChangeWorkgroupMembersRequest,
+  GrantWorkgroupRequest,
+  Workgroup,
+  WorkgroupChange,
 } from './generated/api';
