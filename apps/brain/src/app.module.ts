@@ -6,9 +6,11 @@ import { AccessGuard } from './core/auth/access.guard';
 import type { BrainConfig } from './core/config/brain-config';
 import { CoreModule } from './core/config/core.module';
 import { DatabaseModule } from './core/database/database.module';
+import { correlationIdOf } from './core/http/correlation-id';
 import { ErrorFilter } from './core/http/error.filter';
 import { QueueModule } from './core/queue/queue.module';
 import { RedisModule } from './core/redis/redis.module';
+import { AuditModule } from './modules/audit/audit.module';
 import { GatewayModule } from './modules/gateway/gateway.module';
 import { HealthController } from './modules/health/health.controller';
 import { MaintenanceModule } from './modules/maintenance/maintenance.module';
@@ -17,6 +19,7 @@ import { NodesModule } from './modules/nodes/nodes.module';
 import { OctopodaV1Module } from './modules/octopoda-v1/octopoda-v1.module';
 import { SessionsModule } from './modules/sessions/sessions.module';
 import { TasksModule } from './modules/tasks/tasks.module';
+import { TokensModule } from './modules/tokens/tokens.module';
 import { WorkgroupModule } from './modules/workgroup/workgroup.module';
 
 /** Which halves of the brain this process runs: `api` (HTTP + tentacle gateway) and/or `worker` (queues). */
@@ -36,6 +39,8 @@ export class AppModule {
           // Request logs at debug: an octl poll loop would otherwise drown everything else.
           customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'debug'),
           redact: ['req.headers.password', 'req.headers.authorization'],
+          // The audit trail and the x-correlation-id response header carry the same id as the request log.
+          genReqId: correlationIdOf,
         },
       }),
       DatabaseModule,
@@ -44,9 +49,11 @@ export class AppModule {
       SessionsModule,
       WorkgroupModule,
       NodesModule,
+      // The AccessGuard checks API tokens in every role.
+      TokensModule,
     ];
     // Task dispatch needs the node connections: it runs with the API (and its gateway).
-    if (roles.api) imports.push(OctopodaV1Module, GatewayModule, NameServerModule, TasksModule);
+    if (roles.api) imports.push(OctopodaV1Module, GatewayModule, NameServerModule, TasksModule, AuditModule);
     if (roles.worker) imports.push(MaintenanceModule);
     return {
       module: AppModule,

@@ -9,6 +9,7 @@ import {
   ROOT_PATH,
   WorkgroupService,
 } from '../../modules/workgroup/workgroup.service';
+import { TokenRefused, TokensService } from '../../modules/tokens/tokens.service';
 import { ACCESS_KEY, type Access } from './access.decorator';
 
 /** What the guard learned about the caller; handlers, the scope guard and the audit trail read it. */
@@ -31,6 +32,8 @@ export type AuthedRequest = Request & {
   caller?: CallerContext;
   /** The node names the request acts on, as the ScopeGuard found them (for the audit trail). */
   scopeTargets?: string[];
+  /** Who a refused caller turned out to be (an expired or revoked token), for the audit trail. */
+  presented?: { kind: CallerContext['kind']; actor: string };
 };
 
 function verifiedCertificateName(request: Request): string | undefined {
@@ -46,6 +49,7 @@ export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly workgroups: WorkgroupService,
+    private readonly tokens: TokensService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -91,20 +95,49 @@ export class AccessGuard implements CanActivate {
         actor: certificateName,
         certificateName,
         rootPath: ROOT_PATH,
-        scopePath: ROOT_PATH,
+        scopePath: await this.narrowedScope(request, ROOT_PATH),
       };
       return true;
     }
-    const header = request.header('authorization') ?? '';
-    const match = /^Bearer\s+(.+)$/i.exec(header);
-    if (match && (await this.workgroups.checkPassword(ROOT_PATH, match[1] as string))) {
-      request.caller = { kind: 'token', actor: 'root password', rootPath: ROOT_PATH, scopePath: ROOT_PATH };
+    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.header('authorization') ?? '')?.[1];
+    if (bearer) {
+      const token = await this.tokens.authenticate(bearer).catch((error: unknown) => {
+        if (error instanceof TokenRefused) request.presented = { kind: 'token', actor: error.token.name };
+        throw error;
+      });
+      request.caller = {
+        kind: 'token',
+        actor: token.name,
+        tokenId: token.id,
+        rootPath: token.path,
+        scopePath: await this.narrowedScope(request, token.path),
+      };
       return true;
     }
     throw new ApiError(
       401,
       'unauthorized',
-      "present a client certificate from this brain's CA or a bearer token",
+      "present a client certificate from this brain's CA or an API token (Authorization: Bearer opt_…; " +
+        'get one with `octl login` or POST /api/v2/auth/login)',
     );
+  }
+
+  /** `x-workgroup-path` narrows an /api/v2 caller to an existing group at or below the one it authenticated as. */
+  private async narrowedScope(request: AuthedRequest, rootPath: string): Promise<string> {
+    const header = request.header('x-workgroup-path');
+    if (header === undefined) return rootPath;
+    const path = normalizePath(header);
+    const show = (p: string) => JSON.stringify(p || '/');
+    if (!isSameOrSubPath(path, rootPath)) {
+      throw new ApiError(
+        403,
+        'workgroup_outside',
+        `x-workgroup-path ${show(path)} is outside your workgroup ${show(rootPath)}`,
+      );
+    }
+    if (!(await this.workgroups.exists(path))) {
+      throw new ApiError(403, 'workgroup_not_found', `x-workgroup-path ${show(path)}: no such workgroup`);
+    }
+    return path;
   }
 }

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { AccessLevel } from '../../core/auth/access.decorator';
+import { Audited } from '../audit/audit.decorator';
 import { ApiError, V1Reply } from '../../core/http/api-error';
 import { BrainInfoService } from '../nodes/brain-info.service';
 import { isHealthy } from '../nodes/node-state';
@@ -92,6 +93,7 @@ export class NodesV1Controller {
 
   /** Removes the offline nodes among the targets (all nodes when the list is empty); others stay. */
   @Get('node/prune')
+  @Audited() // a GET that deletes
   async prune(@Query('targetNodes') targetNodes?: unknown): Promise<void> {
     const names = parseTargetNodes(singleQuery(targetNodes));
     if (!names) throw new V1Reply(400, EMPTY);
