@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { goRequest, type OctopodaAuth, type RawResponse } from '../support/go-http';
+import { adminTarget, goRequest, type OctopodaAuth, type RawResponse } from '../support/go-http';
 import { startStack, type Stack } from '../support/stack';
 
 /** Octopoda's ExecutionResult (protocols/result.go), field order as Go marshals it. */
@@ -70,15 +70,7 @@ function runCmdForm(
 describe('Octopoda /api/v1 face: run/cmd, run/script, run/cancel and /taskstate', () => {
   let stack: Stack;
   let auth: OctopodaAuth;
-  const brain = () => ({
-    host: '127.0.0.1',
-    port: stack.ports.api,
-    tls: {
-      caPath: stack.pki.caPath,
-      certPath: `${stack.pki.dir}/admin.pem`,
-      keyPath: `${stack.pki.dir}/admin.key`,
-    },
-  });
+  const brain = () => adminTarget(stack);
   const post = (target: string, form: { body: string; contentType: string }) =>
     goRequest(brain(), 'POST', `/api/v1${target}`, { auth, ...form });
   const taskState = (id: string) => goRequest(brain(), 'GET', `/api/v1/taskstate?taskid=${id}`, { auth });

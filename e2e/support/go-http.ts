@@ -22,6 +22,20 @@ export interface GoTls {
   keyPath?: string;
 }
 
+/** The brain's API of a test stack as Octopoda's octl reaches it: loopback, the stack's admin client certificate. */
+export function adminTarget(stack: { ports: { api: number }; pki: { caPath: string; dir: string } }): {
+  host: string;
+  port: number;
+  tls: GoTls;
+} {
+  const { caPath, dir } = stack.pki;
+  return {
+    host: '127.0.0.1',
+    port: stack.ports.api,
+    tls: { caPath, certPath: `${dir}/admin.pem`, keyPath: `${dir}/admin.key` },
+  };
+}
+
 /**
  * Sends a request the way Go's net/http does for Octopoda's octl: the request target written verbatim
  * (Octopoda puts raw JSON like `?targetNodes=["a","b"]` in URLs, unescaped), canonical header names,

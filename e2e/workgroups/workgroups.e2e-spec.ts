@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { goRequest, type OctopodaAuth } from '../support/go-http';
+import { adminTarget, goRequest, type OctopodaAuth } from '../support/go-http';
 import { startStack, type OctlResult, type Stack } from '../support/stack';
 
 const NODES = ['n1', 'n2', 'n3'];
@@ -81,15 +81,7 @@ describe('workgroups over real processes: octl wg and the Octopoda face', () => 
 
   describe("Octopoda octl's exact requests", () => {
     const root = (): OctopodaAuth => ({ rootpath: '', currentpath: '', password: stack.rootPassword });
-    const brain = () => ({
-      host: '127.0.0.1',
-      port: stack.ports.api,
-      tls: {
-        caPath: stack.pki.caPath,
-        certPath: `${stack.pki.dir}/admin.pem`,
-        keyPath: `${stack.pki.dir}/admin.key`,
-      },
-    });
+    const brain = () => adminTarget(stack);
     /** Octopoda's octl posts workgroup JSON without a Content-Type (Go sets none). */
     const v1 = (method: string, target: string, auth: OctopodaAuth, body?: string) =>
       goRequest(brain(), method, `/api/v1${target}`, { auth, body });

@@ -6,10 +6,10 @@ import type { AuthedRequest } from '../../core/auth/access.guard';
 import { NodeScope } from '../../core/auth/node-scope.decorator';
 import { V1Reply } from '../../core/http/api-error';
 import {
-  ROOT_PATH,
+  answerAs,
+  callerOrRoot,
   WorkgroupError,
   WorkgroupService,
-  type WorkgroupCaller,
   type WorkgroupErrorCode,
 } from '../workgroup/workgroup.service';
 import { singleQuery } from './v1.mappers';
@@ -26,11 +26,6 @@ const V1_ANSWERS: Record<WorkgroupErrorCode, [number, string]> = {
 };
 
 const MAX_BODY = 64 * 1024;
-
-/** The caller the AccessGuard established (the route is unreachable without one). */
-function callerOf(request: AuthedRequest): WorkgroupCaller {
-  return request.caller ?? { rootPath: ROOT_PATH, scopePath: ROOT_PATH };
-}
 
 /**
  * The JSON body, whatever its content type: Octopoda's octl posts these bodies without one (Go sets none), and
@@ -69,17 +64,13 @@ function decode<T extends Record<string, unknown>>(
 const isString = (value: unknown) => typeof value === 'string';
 const isStringList = (value: unknown) => Array.isArray(value) && value.every(isString);
 
-async function v1<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    if (error instanceof WorkgroupError) {
-      const [status, text] = V1_ANSWERS[error.code];
-      throw new V1Reply(status, text, true);
-    }
-    throw error;
-  }
+/** A broken rule as Octopoda's plain-text answer. */
+function toV1(error: WorkgroupError): V1Reply {
+  const [status, text] = V1_ANSWERS[error.code];
+  return new V1Reply(status, text, true);
 }
+
+const v1 = <T>(work: Promise<T>): Promise<T> => answerAs(work, toV1);
 
 /** Octopoda's workgroup routes (reference spec §2.2, §12), over the same service as /api/v2/workgroups. */
 @ApiExcludeController()
@@ -90,13 +81,17 @@ async function v1<T>(work: Promise<T>): Promise<T> {
 export class WorkgroupV1Controller {
   constructor(private readonly workgroups: WorkgroupService) {}
 
+  private view(request: AuthedRequest, path: unknown) {
+    return v1(this.workgroups.view(callerOrRoot(request.caller), singleQuery(path) ?? ''));
+  }
+
   /**
    * Octopoda returns the group's password in clear; passwords are stored hashed here and never handed out, so
    * `Password` is empty. Octopoda's clients only look at the status code (it is how they authenticate).
    */
   @Get('info')
   async info(@Req() request: AuthedRequest, @Query('path') path?: unknown) {
-    const view = await v1(this.workgroups.view(callerOf(request), singleQuery(path) ?? ''));
+    const view = await this.view(request, path);
     return { Path: view.path, Password: '' };
   }
 
@@ -108,25 +103,28 @@ export class WorkgroupV1Controller {
       Password: isString,
     });
     if (!info) throw new V1Reply(400, 'invalid grant info', true);
-    try {
-      await v1(this.workgroups.grant(callerOf(request), info.Path ?? '', info.Password ?? ''));
-    } catch (error) {
-      // Octopoda answers a grant on a missing group from its storage layer.
-      if (error instanceof V1Reply && error.getStatus() === 404)
-        throw new V1Reply(500, 'internal error: granted path is not exist', true);
-      throw error;
-    }
+    const granting = this.workgroups.grant(
+      callerOrRoot(request.caller),
+      info.Path ?? '',
+      info.Password ?? '',
+    );
+    // Octopoda answers a grant on a missing group from its storage layer.
+    await answerAs(granting, (error) =>
+      error.code === 'not_found'
+        ? new V1Reply(500, 'internal error: granted path is not exist', true)
+        : toV1(error),
+    );
   }
 
   /** Full paths of the children. */
   @Get('children')
   async children(@Req() request: AuthedRequest, @Query('path') path?: unknown): Promise<string[]> {
-    return (await v1(this.workgroups.view(callerOf(request), singleQuery(path) ?? ''))).children;
+    return (await this.view(request, path)).children;
   }
 
   @Get('members')
   async members(@Req() request: AuthedRequest, @Query('path') path?: unknown): Promise<string[]> {
-    return (await v1(this.workgroups.view(callerOf(request), singleQuery(path) ?? ''))).members;
+    return (await this.view(request, path)).members;
   }
 
   /** Adds or removes members; removing every member (or naming none) deletes the group and its subtree. */
@@ -139,7 +137,7 @@ export class WorkgroupV1Controller {
       Members: isStringList,
     });
     if (!params) throw new V1Reply(400, 'invalid operation params', true);
-    const caller = callerOf(request);
+    const caller = callerOrRoot(request.caller);
     const [path, members] = [params.Path ?? '', params.Members ?? []];
     await v1(
       params.IsAdd

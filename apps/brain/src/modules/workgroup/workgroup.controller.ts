@@ -13,13 +13,7 @@ import {
   WorkgroupDto,
   WorkgroupQuery,
 } from './workgroup.dto';
-import {
-  ROOT_PATH,
-  WorkgroupError,
-  WorkgroupService,
-  type WorkgroupCaller,
-  type WorkgroupErrorCode,
-} from './workgroup.service';
+import { answerAs, callerOrRoot, WorkgroupService, type WorkgroupErrorCode } from './workgroup.service';
 
 const V2_ANSWERS: Record<WorkgroupErrorCode, [number, string]> = {
   bad_path: [400, 'workgroup_bad_path'],
@@ -31,20 +25,12 @@ const V2_ANSWERS: Record<WorkgroupErrorCode, [number, string]> = {
   invalid_members: [422, 'workgroup_members_invalid'],
 };
 
-async function v2<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    if (error instanceof WorkgroupError) {
-      const [status, code] = V2_ANSWERS[error.code];
-      throw new ApiError(status, code, error.message);
-    }
-    throw error;
-  }
-}
-
-function callerOf(request: AuthedRequest): WorkgroupCaller {
-  return request.caller ?? { rootPath: ROOT_PATH, scopePath: ROOT_PATH };
+/** The service's rule errors as /api/v2 errors. */
+function v2<T>(work: Promise<T>): Promise<T> {
+  return answerAs(work, (error) => {
+    const [status, code] = V2_ANSWERS[error.code];
+    return new ApiError(status, code, error.message);
+  });
 }
 
 const bad = (message: string) => new ApiError(400, 'bad_request', message);
@@ -87,7 +73,7 @@ export class WorkgroupController {
   @ApiResponse({ status: 403, type: ApiErrorDto, description: 'workgroup_not_under_root' })
   @ApiResponse({ status: 404, type: ApiErrorDto, description: 'workgroup_not_found' })
   get(@Query() query: WorkgroupQuery, @Req() request: AuthedRequest): Promise<WorkgroupDto> {
-    const caller = callerOf(request);
+    const caller = callerOrRoot(request.caller);
     const path = typeof query.path === 'string' ? query.path : caller.scopePath;
     return v2(this.workgroups.view(caller, path));
   }
@@ -117,7 +103,7 @@ export class WorkgroupController {
     if (action !== 'add' && action !== 'remove') throw bad('action must be "add" or "remove"');
     // Removing nobody would delete the group in Octopoda's API; here that takes DELETE.
     if (members.length === 0) throw new ApiError(400, 'workgroup_members_empty', `no members to ${action}`);
-    const caller = callerOf(request);
+    const caller = callerOrRoot(request.caller);
     return v2(
       action === 'add'
         ? this.workgroups.addMembers(caller, path, members)
@@ -131,7 +117,7 @@ export class WorkgroupController {
   @ApiResponse({ status: 403, type: ApiErrorDto, description: PATH_ERRORS })
   @ApiResponse({ status: 404, type: ApiErrorDto, description: 'workgroup_not_found' })
   remove(@Query() query: DeleteWorkgroupQuery, @Req() request: AuthedRequest): Promise<WorkgroupChangeDto> {
-    return v2(this.workgroups.removeGroup(callerOf(request), stringField(query, 'path')));
+    return v2(this.workgroups.removeGroup(callerOrRoot(request.caller), stringField(query, 'path')));
   }
 
   @Post('grant')
@@ -146,6 +132,6 @@ export class WorkgroupController {
   @ApiResponse({ status: 404, type: ApiErrorDto, description: 'workgroup_not_found' })
   async grant(@Body() body: GrantWorkgroupRequest, @Req() request: AuthedRequest): Promise<void> {
     const path = stringField(body, 'path');
-    await v2(this.workgroups.grant(callerOf(request), path, stringField(body, 'password')));
+    await v2(this.workgroups.grant(callerOrRoot(request.caller), path, stringField(body, 'password')));
   }
 }

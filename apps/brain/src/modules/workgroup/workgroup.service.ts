@@ -48,6 +48,20 @@ export interface WorkgroupCaller {
   scopePath: string;
 }
 
+/** The request's caller (set by the AccessGuard); the root when no guard ran. */
+export function callerOrRoot(caller: WorkgroupCaller | undefined): WorkgroupCaller {
+  return caller ?? { rootPath: ROOT_PATH, scopePath: ROOT_PATH };
+}
+
+/** Runs `work`; a broken workgroup rule becomes the error the face answers with. */
+export async function answerAs<T>(work: Promise<T>, toFace: (error: WorkgroupError) => Error): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    throw error instanceof WorkgroupError ? toFace(error) : error;
+  }
+}
+
 export interface WorkgroupView {
   path: string;
   /** Full paths of the groups one level down, sorted. */

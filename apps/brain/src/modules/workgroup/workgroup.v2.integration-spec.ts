@@ -23,7 +23,9 @@ describe('workgroups on /api/v2 (real HTTPS, Postgres)', () => {
     t = await startTestBrain();
     for (const name of NODES) t.pki.client(name);
     await Promise.all(NODES.map((name) => t.tentacle(name).join()));
-    await waitFor(async () => (await call('/nodes')).json().nodes?.length === NODES.length);
+    await waitFor(
+      async () => ((await call('/nodes')).json() as { nodes?: unknown[] }).nodes?.length === NODES.length,
+    );
   });
   afterAll(() => t?.stop());
 
