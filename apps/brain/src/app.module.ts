@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { AccessGuard } from './core/auth/access.guard';
+import { ScopeGuard } from './core/auth/scope.guard';
 import type { BrainConfig } from './core/config/brain-config';
 import { CoreModule } from './core/config/core.module';
 import { DatabaseModule } from './core/database/database.module';
@@ -17,6 +18,7 @@ import { MaintenanceModule } from './modules/maintenance/maintenance.module';
 import { NameServerModule } from './modules/nameserver/nameserver.module';
 import { NodesModule } from './modules/nodes/nodes.module';
 import { OctopodaV1Module } from './modules/octopoda-v1/octopoda-v1.module';
+import { ScopeModule } from './modules/scope/scope.module';
 import { SessionsModule } from './modules/sessions/sessions.module';
 import { TasksModule } from './modules/tasks/tasks.module';
 import { TokensModule } from './modules/tokens/tokens.module';
@@ -48,6 +50,7 @@ export class AppModule {
       QueueModule,
       SessionsModule,
       WorkgroupModule,
+      ScopeModule,
       NodesModule,
       // The AccessGuard checks API tokens in every role.
       TokensModule,
@@ -60,7 +63,9 @@ export class AppModule {
       imports,
       controllers: roles.api ? [HealthController] : [],
       providers: [
+        // In this order: who is calling, then which nodes they may see or touch.
         { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_GUARD, useClass: ScopeGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
       ],
     };

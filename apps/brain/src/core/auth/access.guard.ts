@@ -36,6 +36,11 @@ export type AuthedRequest = Request & {
   presented?: { kind: CallerContext['kind']; actor: string };
 };
 
+/** The workgroup whose members the caller may see and touch (the root when no guard ran, e.g. in tests). */
+export function scopeOf(request: AuthedRequest): string {
+  return request.caller?.scopePath ?? ROOT_PATH;
+}
+
 function verifiedCertificateName(request: Request): string | undefined {
   const socket = request.socket as TLSSocket;
   if (!socket.authorized) return undefined;

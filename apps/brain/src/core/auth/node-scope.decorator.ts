@@ -24,9 +24,15 @@ export interface NameSource {
 export type NodeScopeSpec =
   | { kind: 'none' }
   | { kind: 'filtered' }
-  | { kind: 'names'; from: NameSource[]; allowBrain?: boolean }
-  | { kind: 'task'; from: NameSource }
+  | { kind: 'names'; from: NameSource[]; allowBrain?: boolean; refuse?: Refusal }
+  | { kind: 'task'; from: NameSource; refuse?: Refusal }
   | { kind: 'root' };
+
+/**
+ * What the route answers when the scope refuses (its face's own shape: Octopoda's bodies on /api/v1); the default
+ * is /api/v2's 422 `unknown_targets` naming them — out of scope looks exactly like unknown.
+ */
+export type Refusal = (outside: string[]) => Error;
 
 export const NODE_SCOPE_KEY = 'octopod:node-scope';
 export const NodeScope = (spec: NodeScopeSpec) => SetMetadata(NODE_SCOPE_KEY, spec);

@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiSchema, ApiTags } from '@nestjs/swagger';
 import { AccessLevel } from '../../core/auth/access.decorator';
+import { NodeScope } from '../../core/auth/node-scope.decorator';
 
 @ApiSchema({ name: 'Health' })
 export class HealthDto {
@@ -12,6 +13,7 @@ export class HealthDto {
 export class HealthController {
   @Get('healthz')
   @AccessLevel('public')
+  @NodeScope({ kind: 'none' })
   @ApiOperation({ operationId: 'health', summary: 'Liveness of the API process' })
   @ApiOkResponse({ type: HealthDto })
   health(): HealthDto {

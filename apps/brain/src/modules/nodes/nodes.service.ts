@@ -6,9 +6,11 @@ import { BRAIN_CONFIG } from '../../core/config/config.tokens';
 import type { BrainConfig } from '../../core/config/brain-config';
 import { SessionRegistry } from '../sessions/session-registry';
 import { HostStatusService } from '../host-status/host-status.service';
+import { ScopeService } from '../scope/scope.service';
 import { WorkgroupService } from '../workgroup/workgroup.service';
 import { NodesRepository } from './nodes.repository';
 import { BRAIN_NODE, type NodeStateName } from './node-state';
+import { ROOT_PATH } from '../workgroup/workgroup.service';
 
 const STATUS_TIMEOUT_MS = 5_000;
 
@@ -24,6 +26,8 @@ const WHOLE_SCOPE = new Set(['@', '@ALL', '@all']);
 export interface ResolveOptions {
   /** Accept a bare `ALL` as the whole scope (octl's convenience; Octopoda's brain treats it as a name). */
   bareAll?: boolean;
+  /** The caller's current workgroup (default: the root): names outside it are unknown, `@g` is relative to it. */
+  scopePath?: string;
 }
 
 @Injectable()
@@ -32,6 +36,7 @@ export class NodesService {
     private readonly nodes: NodesRepository,
     private readonly sessions: SessionRegistry,
     private readonly hostStatus: HostStatusService,
+    private readonly scope: ScopeService,
     @Inject(BRAIN_CONFIG) private readonly config: BrainConfig,
     private readonly workgroups: WorkgroupService,
   ) {}
@@ -81,20 +86,26 @@ export class NodesService {
 
   /**
    * Names, `@group` references and the whole-scope words, split by health; an empty list means the whole scope.
-   * Only the root workgroup exists yet, so any other `@group` is unknown, and so is a whole scope with no nodes.
+   * Everything is relative to the caller's current workgroup: a name outside it, an unknown or empty group, and a
+   * whole scope with no nodes are unknown.
    */
   async resolve(targets: string[], options: ResolveOptions = {}): Promise<ResolvedTargets> {
+    const path = options.scopePath ?? ROOT_PATH;
     const wanted = targets.length === 0 ? ['@'] : targets;
-    const all = await this.nodes.list();
-    const byName = new Map(all.map((node) => [node.name, node]));
+    const inScope = await this.scope.filter(await this.nodes.list(), path, (node) => node.name);
+    const byName = new Map(inScope.map((node) => [node.name, node]));
     const names = new Set<string>();
     const unknown = new Set<string>();
     for (const target of wanted) {
       if (!target) continue;
       if (WHOLE_SCOPE.has(target) || (options.bareAll && target === 'ALL')) {
-        if (all.length === 0) unknown.add(target);
-        all.forEach((node) => names.add(node.name));
-      } else if (target.startsWith('@') || !byName.has(target)) {
+        if (inScope.length === 0) unknown.add(target);
+        inScope.forEach((node) => names.add(node.name));
+      } else if (target.startsWith('@')) {
+        const members = await this.scope.groupMembers(path, target.slice(1));
+        if (!members) unknown.add(target);
+        else members.filter((name) => byName.has(name)).forEach((name) => names.add(name));
+      } else if (!byName.has(target)) {
         unknown.add(target);
       } else {
         names.add(target);

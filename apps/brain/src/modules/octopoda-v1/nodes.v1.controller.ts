@@ -1,6 +1,9 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Req } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { AccessLevel } from '../../core/auth/access.decorator';
+import { scopeOf, type AuthedRequest } from '../../core/auth/access.guard';
+import { NodeScope, type NameSource } from '../../core/auth/node-scope.decorator';
+import { ScopeService } from '../scope/scope.service';
 import { Audited } from '../audit/audit.decorator';
 import { ApiError, V1Reply } from '../../core/http/api-error';
 import { BrainInfoService } from '../nodes/brain-info.service';
@@ -19,6 +22,9 @@ import { V1ScopeService } from './v1-scope.service';
 
 const EMPTY = {};
 const OUT_OF_SCOPE_TEXT = 'ERROR: some nodes are invalid or out of scope.';
+const NAME: NameSource = { in: 'query', field: 'name' };
+const TARGET_NODES: NameSource = { in: 'query', field: 'targetNodes', format: 'json' };
+const answer = (status: number, body: unknown, asText = false) => () => new V1Reply(status, body, asText);
 
 /** Octopoda's node routes (reference spec §2.2), byte-compatible answers. */
 @ApiExcludeController()
@@ -29,9 +35,11 @@ export class NodesV1Controller {
     private readonly nodes: NodesService,
     private readonly scope: V1ScopeService,
     private readonly brain: BrainInfoService,
+    private readonly scopes: ScopeService,
   ) {}
 
   @Get('node/info')
+  @NodeScope({ kind: 'names', from: [NAME], refuse: answer(404, EMPTY) })
   async nodeInfo(@Query('name') query?: unknown): Promise<V1NodeInfo> {
     const name = singleQuery(query);
     const [node] = name ? ((await this.scope.inScope([name])) ?? []) : [];
@@ -40,6 +48,7 @@ export class NodesV1Controller {
   }
 
   @Get('nodes/info')
+  @NodeScope({ kind: 'names', from: [TARGET_NODES], refuse: answer(400, EMPTY) })
   async nodesInfo(@Query('targetNodes') targetNodes?: unknown) {
     const names = parseTargetNodes(singleQuery(targetNodes));
     if (!names) throw new V1Reply(400, EMPTY);
@@ -60,6 +69,7 @@ export class NodesV1Controller {
   }
 
   @Get('node/status')
+  @NodeScope({ kind: 'names', from: [NAME], allowBrain: true, refuse: answer(404, EMPTY) })
   async nodeStatus(@Query('name') query?: unknown): Promise<V1Status> {
     const name = singleQuery(query);
     if (!name) throw new V1Reply(404, EMPTY);
@@ -76,6 +86,7 @@ export class NodesV1Controller {
    * A node that fails to answer is left out (Octopoda put an all-zero entry there, which breaks averages).
    */
   @Get('nodes/status')
+  @NodeScope({ kind: 'names', from: [TARGET_NODES], refuse: answer(400, OUT_OF_SCOPE_TEXT, true) })
   async nodesStatus(@Query('targetNodes') targetNodes?: unknown): Promise<{ StatusList: V1Status[] | null }> {
     const names = parseTargetNodes(singleQuery(targetNodes));
     if (!names) throw new V1Reply(400, EMPTY);
@@ -94,10 +105,13 @@ export class NodesV1Controller {
   /** Removes the offline nodes among the targets (all nodes when the list is empty); others stay. */
   @Get('node/prune')
   @Audited() // a GET that deletes
-  async prune(@Query('targetNodes') targetNodes?: unknown): Promise<void> {
+  @NodeScope({ kind: 'names', from: [TARGET_NODES], refuse: answer(400, EMPTY) })
+  async prune(@Req() request: AuthedRequest, @Query('targetNodes') targetNodes?: unknown): Promise<void> {
     const names = parseTargetNodes(singleQuery(targetNodes));
     if (!names) throw new V1Reply(400, EMPTY);
-    const found = names.length ? await this.scope.inScope(names) : await this.nodes.list();
+    const found = names.length
+      ? await this.scope.inScope(names)
+      : await this.scopes.filter(await this.nodes.list(), scopeOf(request), (node) => node.name);
     if (!found) throw new V1Reply(400, EMPTY);
     for (const node of found.filter((n) => n.state === 'offline')) {
       // A node that came back between the read and the delete is simply kept.
@@ -106,12 +120,13 @@ export class NodesV1Controller {
   }
 
   @Post('nodes/parse')
+  @NodeScope({ kind: 'filtered' })
   @HttpCode(200)
-  async parse(@Body() body: unknown) {
+  async parse(@Body() body: unknown, @Req() request: AuthedRequest) {
     // Octopoda's octl sends `null` for "no names" (a nil Go slice): the current group.
     const names = body === null || body === undefined ? [] : body;
     if (!Array.isArray(names) || names.some((v) => typeof v !== 'string')) throw new V1Reply(400, EMPTY);
-    const resolved = await this.nodes.resolve(names as string[]);
+    const resolved = await this.nodes.resolve(names as string[], { scopePath: scopeOf(request) });
     return {
       OutputNames: nilIfEmpty(resolved.online),
       InvalidNames: nilIfEmpty(resolved.unknown),

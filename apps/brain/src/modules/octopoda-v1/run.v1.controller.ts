@@ -6,12 +6,13 @@ import {
   HttpCode,
   Post,
   Query,
+  Req,
   UploadedFile,
-  UseInterceptors,
 } from '@nestjs/common';
-import { FileInterceptor, NoFilesInterceptor } from '@nestjs/platform-express';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { AccessLevel } from '../../core/auth/access.decorator';
+import { scopeOf, type AuthedRequest } from '../../core/auth/access.guard';
+import { NodeScope, type NodeScopeSpec } from '../../core/auth/node-scope.decorator';
 import { V1Reply } from '../../core/http/api-error';
 import { TasksRepository } from '../tasks/tasks.repository';
 import { TasksService } from '../tasks/tasks.service';
@@ -23,8 +24,14 @@ import { V1ScopeService } from './v1-scope.service';
 const v1Result = (rmsg: string) => ({ Rcode: 0, Rmsg: rmsg, Output: '', Version: '', Modified: false });
 /** Octopoda gave up on an unreachable node after ~2 s of retries; a short delivery timeout keeps that feel. */
 const V1_DELIVERY_TIMEOUT_SECONDS = 3;
-const SCRIPT_LIMIT = 16 * 1024 * 1024;
 const TEXT = 'text/plain; charset=utf-8';
+
+/** Names outside the caller's scope: Octopoda's answer to names that are invalid or out of scope. */
+const RUN_TARGETS: NodeScopeSpec = {
+  kind: 'names',
+  from: [{ in: 'body', field: 'targetNodes', format: 'json' }],
+  refuse: () => new V1Reply(400, v1Result('ERROR: some nodes are invalid or out of scope.')),
+};
 
 interface RunForm {
   command?: string;
@@ -48,24 +55,25 @@ export class RunV1Controller {
   @Post('run/cmd')
   @HttpCode(202)
   @Header('Content-Type', TEXT)
-  @UseInterceptors(NoFilesInterceptor())
-  async runCommand(@Body() form: RunForm): Promise<string> {
+  @NodeScope(RUN_TARGETS)
+  async runCommand(@Body() form: RunForm, @Req() request: AuthedRequest): Promise<string> {
     if (!form?.command || !form.targetNodes) throw new V1Reply(400, v1Result('ERORR: arguments'));
-    return this.start(form, { command: form.command, background: Boolean(form.background) });
+    return this.start(request, form, { command: form.command, background: Boolean(form.background) });
   }
 
   @Post('run/script')
   @HttpCode(202)
   @Header('Content-Type', TEXT)
-  @UseInterceptors(FileInterceptor('script', { limits: { fileSize: SCRIPT_LIMIT } }))
+  @NodeScope(RUN_TARGETS)
   async runScript(
+    @Req() request: AuthedRequest,
     @Body() form: RunForm,
     @UploadedFile() script?: { originalname: string; buffer: Buffer; size: number },
   ): Promise<string> {
     if (!script || script.size === 0 || !form?.targetNodes)
       throw new V1Reply(400, v1Result('ERORR: arguments'));
     const name = script.originalname.split(/[/\\]/).pop() || 'script.sh';
-    return this.start(form, {
+    return this.start(request, form, {
       script: { name, contentBase64: script.buffer.toString('base64') },
       background: false,
     });
@@ -73,12 +81,14 @@ export class RunV1Controller {
 
   @Post('run/cancel')
   @HttpCode(200)
-  @UseInterceptors(NoFilesInterceptor())
+  // A task outside the scope is not there: nothing is cancelled, and the answer is the same empty 200.
+  @NodeScope({ kind: 'task', from: { in: 'body', field: 'taskid' }, refuse: () => new V1Reply(200, undefined) })
   async cancel(@Body() form: { taskid?: string }): Promise<void> {
     if (form?.taskid) await this.tasks.cancel(form.taskid).catch(() => undefined);
   }
 
   @Get('taskstate')
+  @NodeScope({ kind: 'task', from: { in: 'query', field: 'taskid' }, refuse: () => new V1Reply(200, []) })
   async taskState(@Query('taskid') query?: unknown) {
     const taskId = singleQuery(query);
     if (!taskId) throw new V1Reply(400, v1Result('Wrong Args'));
@@ -91,6 +101,7 @@ export class RunV1Controller {
   }
 
   private async start(
+    request: AuthedRequest,
     form: RunForm,
     what: { command?: string; script?: { name: string; contentBase64: string }; background: boolean },
   ): Promise<string> {
@@ -109,7 +120,8 @@ export class RunV1Controller {
       targets: names,
       command: what.command,
       script: what.script,
-      createdBy: 'octopoda-v1',
+      createdBy: request.caller?.actor ?? 'octopoda-v1',
+      scopePath: scopeOf(request),
       options: {
         background: what.background,
         delaySeconds: Math.max(0, delay),

@@ -20,6 +20,7 @@ export interface NewTask {
   targets: string[];
   options: Prisma.InputJsonValue;
   createdBy: string | null;
+  workgroup: string;
   createdAt: Date;
   invocations: Array<{ id: string; node: string; deliverBy: Date | null }>;
 }
@@ -122,12 +123,15 @@ export class TasksRepository {
     before?: Date;
     node?: string;
     state?: Task['state'];
+    /** Only tasks whose every node is one of these (a caller's scope); all tasks when absent. */
+    within?: string[] | null;
   }): Promise<TaskWithInvocations[]> {
     return this.prisma.task.findMany({
       where: {
         ...(filter.before ? { createdAt: { lt: filter.before } } : {}),
         ...(filter.state ? { state: filter.state } : {}),
         ...(filter.node ? { invocations: { some: { node: filter.node } } } : {}),
+        ...(filter.within ? { NOT: { invocations: { some: { node: { notIn: filter.within } } } } } : {}),
       },
       orderBy: { createdAt: 'desc' },
       take: filter.limit,

@@ -16,6 +16,8 @@ export interface TaskRequest {
   script?: { name: string; contentBase64: string };
   options: Partial<TaskOptions>;
   createdBy: string | null;
+  /** The caller's current workgroup: targets are resolved in it, and the task is recorded under it. */
+  scopePath?: string;
 }
 
 @Injectable()
@@ -36,7 +38,10 @@ export class TasksService {
     const hasCommand = typeof request.command === 'string' && request.command.length > 0;
     if (hasCommand === Boolean(request.script))
       throw new ApiError(400, 'bad_request', 'give exactly one of command or script');
-    const resolved = await this.nodes.resolve(request.targets, { bareAll: true });
+    const resolved = await this.nodes.resolve(request.targets, {
+      bareAll: true,
+      scopePath: request.scopePath,
+    });
     if (resolved.unknown.length) {
       throw new ApiError(422, 'unknown_targets', `unknown nodes or groups: ${resolved.unknown.join(', ')}`);
     }
@@ -66,6 +71,7 @@ export class TasksService {
       targets: request.targets,
       options: options as never,
       createdBy: request.createdBy,
+      workgroup: request.scopePath ?? '',
       createdAt,
       invocations: nodes.map((node) => ({ id: randomUUID(), node, deliverBy })),
     });

@@ -1,0 +1,287 @@
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { RequestMethod } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
+import { waitFor } from '@octopod/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PrismaService } from '../database/prisma.service';
+import { hashPassword } from '../../modules/workgroup/password-hash';
+import {
+  ROOT_PASSWORD,
+  startTestBrain,
+  type ApiOptions,
+  type ApiResponse,
+  type TestBrain,
+} from '../../../test/brain-harness';
+import { NODE_SCOPE_KEY, type NodeScopeSpec } from './node-scope.decorator';
+
+interface Route {
+  key: string;
+  spec: NodeScopeSpec | undefined;
+}
+
+/** Every route the brain serves, with its scope declaration (from the controllers' metadata). */
+function routesOf(t: TestBrain): Route[] {
+  const routes: Route[] = [];
+  for (const module of t.brain.app.get(ModulesContainer).values()) {
+    for (const wrapper of module.controllers.values()) {
+      const controller = wrapper.metatype as (new (...args: never[]) => unknown) | undefined;
+      if (!controller) continue;
+      const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '');
+      const classSpec = Reflect.getMetadata(NODE_SCOPE_KEY, controller) as NodeScopeSpec | undefined;
+      const proto = controller.prototype as Record<string, unknown>;
+      for (const name of Object.getOwnPropertyNames(proto)) {
+        const handler = proto[name];
+        if (typeof handler !== 'function' || name === 'constructor') continue;
+        const path = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
+        if (path === undefined) continue;
+        const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
+        const full = `/${[base, path].filter((p) => p && p !== '/').join('/')}`.replace(/\/+/g, '/');
+        routes.push({
+          key: `${method} ${full}`,
+          spec: (Reflect.getMetadata(NODE_SCOPE_KEY, handler) as NodeScopeSpec | undefined) ?? classSpec,
+        });
+      }
+    }
+  }
+  return routes;
+}
+
+const G1 = '/g1';
+const G1_PASSWORD = 'g1-secret';
+const IN = 'in-1';
+const OUT = 'out-1';
+
+describe('scope on every route of both faces (real Postgres, Redis, sockets)', () => {
+  let t: TestBrain;
+  let outTask: string;
+  /** An API token of /g1 (a user of /g1: no certificate), and one of the root. */
+  let g1Token: string;
+  let rootTokenId: string;
+
+  /** A caller whose current workgroup is /g1 (member: in-1; out-1 is not). */
+  const v1 = (path: string, options: ApiOptions = {}) =>
+    t.api(`/api/v1${path}`, {
+      ...options,
+      headers: { rootpath: G1, currentpath: G1, password: G1_PASSWORD, ...options.headers },
+    });
+  const v2 = (path: string, options: ApiOptions = {}) =>
+    t.api(`/api/v2${path}`, {
+      cert: null,
+      ...options,
+      headers: { authorization: `Bearer ${g1Token}`, ...options.headers },
+    });
+  const post = (body: unknown): ApiOptions => ({ method: 'POST', body });
+  const form = (fields: Record<string, string>): ApiOptions => ({
+    method: 'POST',
+    rawBody: new URLSearchParams(fields).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  const multipart = (fields: Record<string, string>, file: { field: string; name: string; body: string }) => {
+    const boundary = 'octopodtestboundary';
+    const parts = Object.entries(fields).map(
+      ([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`,
+    );
+    parts.push(
+      `--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.name}"\r\n` +
+        `Content-Type: application/octet-stream\r\n\r\n${file.body}\r\n--${boundary}--\r\n`,
+    );
+    return {
+      method: 'POST',
+      rawBody: parts.join(''),
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    } satisfies ApiOptions;
+  };
+  const json = (res: ApiResponse) => res.json() as Record<string, unknown>;
+  const outTaskUntouched = async () => {
+    const task = (await t.api(`/api/v2/tasks/${outTask}`)).json() as { state: string };
+    expect(task.state).not.toBe('cancelled');
+  };
+
+  /**
+   * One case per route: what a /g1 caller gets when it names a node outside /g1 (or what it must not see). A route
+   * missing here fails the test, so every new route gets its case.
+   */
+  const cases: Record<string, () => Promise<void>> = {
+    'GET /healthz': async () => expect((await t.api('/healthz', { cert: null })).status).toBe(200),
+    'GET /api/v1/node/info': async () => {
+      expect((await v1(`/node/info?name=${OUT}`)).status).toBe(404);
+      expect((await v1(`/node/info?name=${IN}`)).status).toBe(200);
+    },
+    'GET /api/v1/nodes/info': async () => {
+      const res = await v1(`/nodes/info?targetNodes=${encodeURIComponent(JSON.stringify([IN, OUT]))}`);
+      expect([res.status, res.text]).toEqual([400, '{}']);
+    },
+    'GET /api/v1/node/status': async () => expect((await v1(`/node/status?name=${OUT}`)).status).toBe(404),
+    'GET /api/v1/nodes/status': async () => {
+      const res = await v1(`/nodes/status?targetNodes=${encodeURIComponent(JSON.stringify([OUT]))}`);
+      expect([res.status, res.text]).toEqual([400, 'ERROR: some nodes are invalid or out of scope.']);
+    },
+    'GET /api/v1/node/prune': async () => {
+      const res = await v1(`/node/prune?targetNodes=${encodeURIComponent(JSON.stringify([OUT]))}`);
+      expect(res.status).toBe(400);
+    },
+    'POST /api/v1/nodes/parse': async () => {
+      const res = await v1('/nodes/parse', { method: 'POST', body: [IN, OUT, '@'] });
+      expect(json(res)).toMatchObject({ OutputNames: [IN], InvalidNames: [OUT] });
+    },
+    'POST /api/v1/run/cmd': async () => {
+      const res = await v1('/run/cmd', form({ command: 'id', targetNodes: JSON.stringify([OUT]) }));
+      expect(res.status).toBe(400);
+      expect(json(res)).toMatchObject({ Rmsg: 'ERROR: some nodes are invalid or out of scope.' });
+    },
+    'POST /api/v1/run/script': async () => {
+      const body = multipart(
+        { targetNodes: JSON.stringify([OUT]), delayTime: '-1' },
+        { field: 'script', name: 'x.sh', body: 'id\n' },
+      );
+      const res = await v1('/run/script', body);
+      expect(res.status).toBe(400);
+      expect(json(res)).toMatchObject({ Rmsg: 'ERROR: some nodes are invalid or out of scope.' });
+    },
+    'POST /api/v1/run/cancel': async () => {
+      expect((await v1('/run/cancel', form({ taskid: outTask }))).status).toBe(200);
+      await outTaskUntouched();
+    },
+    'GET /api/v1/taskstate': async () => {
+      const res = await v1(`/taskstate?taskid=${outTask}`);
+      expect([res.status, res.text]).toEqual([200, '[]']);
+    },
+    'GET /api/v2/nodes': async () => {
+      const names = (json(await v2('/nodes')).nodes as Array<{ name: string }>).map((n) => n.name);
+      expect(names).toEqual([IN]);
+    },
+    'POST /api/v2/nodes/resolve': async () => {
+      const res = await v2('/nodes/resolve', { method: 'POST', body: { targets: [IN, OUT, 'ALL'] } });
+      expect(json(res)).toMatchObject({ online: [IN], unknown: [OUT] });
+    },
+    'GET /api/v2/nodes/:name': async () => expect((await v2(`/nodes/${OUT}`)).status).toBe(404),
+    'GET /api/v2/nodes/:name/status': async () => expect((await v2(`/nodes/${OUT}/status`)).status).toBe(404),
+    'DELETE /api/v2/nodes/:name': async () =>
+      expect((await v2(`/nodes/${OUT}`, { method: 'DELETE' })).status).toBe(404),
+    'POST /api/v2/tasks': async () => {
+      const res = await v2('/tasks', { method: 'POST', body: { targets: [OUT], command: 'id' } });
+      expect(res.status).toBe(422);
+      expect(json(res)).toMatchObject({ code: 'unknown_targets' });
+    },
+    'GET /api/v2/tasks': async () => {
+      const ids = (json(await v2('/tasks')).items as Array<{ id: string }>).map((i) => i.id);
+      expect(ids).not.toContain(outTask);
+    },
+    'GET /api/v2/tasks/:id': async () => expect((await v2(`/tasks/${outTask}`)).status).toBe(404),
+    'POST /api/v2/tasks/:id/cancel': async () => {
+      expect((await v2(`/tasks/${outTask}/cancel`, { method: 'POST' })).status).toBe(404);
+      await outTaskUntouched();
+    },
+    'GET /api/v2/tasks/:id/events': async () =>
+      expect((await v2(`/tasks/${outTask}/events`)).status).toBe(404),
+    // Fleet administration is for the root workgroup only.
+    'POST /api/v2/nodes/tokens': async () => expect((await v2('/nodes/tokens', post({}))).status).toBe(403),
+    'GET /api/v2/nodes/tokens': async () => expect((await v2('/nodes/tokens')).status).toBe(403),
+    'POST /api/v2/nodes/:name/revoke': async () =>
+      expect((await v2(`/nodes/${OUT}/revoke`, post({}))).status).toBe(403),
+    // Enrolment is authenticated by its join token, not by a caller's scope.
+    'GET /api/v2/enrol/ca': async () => expect((await v2('/enrol/ca')).status).toBeLessThan(500),
+    'POST /api/v2/enrol': async () => {
+      const res = await v2('/enrol', post({ token: 'not-a-token', name: OUT, csr: 'x' }));
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+    },
+    'GET /api/v2/workgroups': async () => {
+      expect((await v2('/workgroups?path=')).status).toBe(403);
+      expect(json(await v2(`/workgroups?path=${G1}`))).toMatchObject({ members: [IN] });
+    },
+    'POST /api/v2/workgroups/members': async () => {
+      const res = await v2('/workgroups/members', post({ path: `${G1}/sub`, action: 'add', members: [OUT] }));
+      expect(res.status).toBe(422);
+    },
+    'DELETE /api/v2/workgroups': async () =>
+      expect((await v2('/workgroups?path=', { method: 'DELETE' })).status).toBe(403),
+    'POST /api/v2/workgroups/grant': async () =>
+      expect((await v2('/workgroups/grant', post({ path: '/other', password: 'secret99' }))).status).toBe(
+        403,
+      ),
+    'POST /api/v2/auth/login': async () =>
+      expect((await v2('/auth/login', post({ path: '', password: G1_PASSWORD }))).status).toBe(401),
+    'GET /api/v2/tokens': async () => {
+      const ids = (json(await v2('/tokens')).items as Array<{ id: string }>).map((i) => i.id);
+      expect(ids).not.toContain(rootTokenId);
+    },
+    'DELETE /api/v2/tokens/:id': async () => {
+      const res = await v2(`/tokens/${rootTokenId}`, { method: 'DELETE' });
+      expect(res.status).toBeGreaterThanOrEqual(403);
+      const tokens = json(await t.api('/api/v2/tokens')).items as Array<{
+        id: string;
+        revokedAt: string | null;
+      }>;
+      expect(tokens.find((i) => i.id === rootTokenId)?.revokedAt ?? null).toBeNull();
+    },
+    'GET /api/v2/audit': async () => {
+      // Only what callers of /g1 did (their own refused attempts included), never the root's task on out-1.
+      const records = json(await v2('/audit?limit=200')).items as Array<{ workgroup: string; route: string }>;
+      expect(records.length).toBeGreaterThan(0);
+      expect(records.filter((r) => r.workgroup !== G1 && !r.workgroup.startsWith(`${G1}/`))).toEqual([]);
+      const root = json(await t.api('/api/v2/audit?limit=200')).items as Array<{ workgroup: string }>;
+      expect(root.some((r) => r.workgroup === '/')).toBe(true);
+    },
+    'GET /api/v1/workgroup/info': async () => expect((await v1('/workgroup/info?path=')).status).toBe(401),
+    'POST /api/v1/workgroup/info': async () =>
+      expect((await v1('/workgroup/info', post({ Path: '', Password: 'secret99' }))).status).toBe(401),
+    'GET /api/v1/workgroup/children': async () =>
+      expect((await v1('/workgroup/children?path=')).status).toBe(401),
+    'GET /api/v1/workgroup/members': async () =>
+      expect((await v1('/workgroup/members?path=')).status).toBe(401),
+    'POST /api/v1/workgroup/members': async () => {
+      const res = await v1('/workgroup/members', post({ Path: `${G1}/sub`, IsAdd: true, Members: [OUT] }));
+      expect(res.status).toBe(400);
+    },
+  };
+
+  beforeAll(async () => {
+    t = await startTestBrain();
+    for (const name of [IN, OUT]) {
+      t.pki.client(name);
+      await t.tentacle(name, { execute: () => 'hold' }).join();
+    }
+    const prisma = t.brain.app.get(PrismaService);
+    await prisma.workgroup.create({ data: { path: G1, passwordHash: await hashPassword(G1_PASSWORD) } });
+    await prisma.workgroupMember.create({ data: { path: G1, node: IN } });
+    const login = async (path: string, password: string) =>
+      (
+        await t.api('/api/v2/auth/login', { method: 'POST', cert: null, body: { path, password } })
+      ).json() as {
+        token: string;
+        id: string;
+      };
+    g1Token = (await login(G1, G1_PASSWORD)).token;
+    rootTokenId = (await login('', ROOT_PASSWORD)).id;
+    const created = await t.api('/api/v2/tasks', {
+      method: 'POST',
+      body: { targets: [OUT], command: 'sleep 60' },
+    });
+    outTask = (created.json() as { id: string }).id;
+    await waitFor(
+      async () =>
+        ((await t.api(`/api/v2/tasks/${outTask}`)).json() as { counts: { running: number } }).counts
+          .running === 1,
+    );
+  });
+  afterAll(() => t.stop());
+
+  it('every route declares its node scope', () => {
+    const undeclared = routesOf(t)
+      .filter((route) => !route.spec)
+      .map((route) => route.key);
+    expect(undeclared).toEqual([]);
+  });
+
+  it('has a case for every route', () => {
+    const missing = routesOf(t)
+      .map((route) => route.key)
+      .filter((key) => !(key in cases));
+    expect(missing, missing.join('\n')).toEqual([]);
+  });
+
+  for (const [route, check] of Object.entries(cases)) {
+    it(`${route}: a /g1 caller cannot see or touch a node outside /g1`, check);
+  }
+});
