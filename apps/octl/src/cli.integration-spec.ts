@@ -6,13 +6,7 @@ import { stringify } from 'yaml';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runOctl } from './cli';
 import { NOW, sampleFleet, type FakeBrain } from './commands/node/fake-brain.helper-spec';
-import {
-  listen,
-  ROOT_PASSWORD,
-  send,
-  serveBrain as serve,
-  type ServedBrain,
-} from './https-brain.helper-spec';
+import { API_TOKEN, listen, send, serveBrain as serve, type ServedBrain } from './https-brain.helper-spec';
 
 let tmp: ReturnType<typeof makeTempDir>;
 let pki: TestPki;
@@ -176,20 +170,29 @@ describe('octl against a fake brain over HTTPS', () => {
     expect((await octl(['-c', config, 'node', 'prune', 'ALL'])).code).toBe(0);
   });
 
-  it('authenticates with the root password when there is no client certificate', async () => {
-    const bearer = (password: string) =>
-      writeConfig(`bearer-${password}.yaml`, {
+  it('authenticates with the saved API token when there is no client certificate', async () => {
+    const withToken = (name: string, token?: string) => {
+      const tokenFile = join(tmp.path, `${name}.token.json`);
+      if (token) writeFileSync(tokenFile, JSON.stringify({ token, id: 'tok_1' }));
+      return writeConfig(`${name}.yaml`, {
         brain: { ip: '127.0.0.1', port: brain.port },
         ssl: { caCert: pki.caPath },
-        workgroup: { root: '', password },
+        auth: { tokenFile },
       });
-    expect((await octl(['-c', bearer(ROOT_PASSWORD), 'node', 'get'])).code).toBe(0);
-    const wrong = await octl(['-c', bearer('nope'), 'node', 'get']);
+    };
+    expect((await octl(['-c', withToken('good', API_TOKEN), 'node', 'get'])).code).toBe(0);
+    expect(brain.requests.at(-1)).toBe('GET /api/v2/nodes');
+    const wrong = await octl(['-c', withToken('wrong', 'opt_nope'), 'node', 'get']);
     expect(wrong).toEqual({
       code: 1,
       stdout: '',
-      stderr: 'octl: client certificate or root password required\n',
+      stderr: 'octl: client certificate or API token required\n',
     });
+    const none = await octl(['-c', withToken('none'), 'node', 'get']);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toBe(
+      `octl: no credentials: not logged in (no token in ${join(tmp.path, 'none.token.json')}); run \`octl login\`, or set ssl.clientCert/ssl.clientKey\n`,
+    );
   });
 
   it('treats bad flags and arguments as usage errors (exit 2) without contacting the brain', async () => {

@@ -1,15 +1,19 @@
 import { createClientFromConfig, type OctopodClient } from '@octopod/sdk';
 import { Command, CommanderError } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
+import { registerAuditCommand } from './commands/audit/audit.command';
+import { registerAuthCommands } from './commands/auth/auth.commands';
+import { createSession, withTokenFile, type SecretInput, type Session } from './commands/auth/session';
 import { registerNodeCommands } from './commands/node/node.commands';
 import { registerPkiCommands } from './commands/pki/pki.commands';
 import { findConfigFile, parseConfig, type OctlConfig } from './config';
 import { registerCmdCommands } from './commands/cmd/cmd.commands';
 import { rewriteCmdFlags } from './commands/cmd/cmd-argv';
 import { registerTaskCommands } from './commands/task/task.commands';
+import { registerTokenCommands } from './commands/token/token.commands';
 import { workgroupPlace, type WorkgroupPlace } from './commands/wg/current-path';
 import { registerWgCommands } from './commands/wg/wg.commands';
-import type { BrainApi, CliContext, SignalSource, WorkgroupApi } from './context';
+import type { AccessApi, BrainApi, CliContext, SignalSource, WorkgroupApi } from './context';
 import { OctlError } from './errors';
 import { createOutput, selectFormat, type OutputFormat } from './output/output';
 import { OCTL_VERSION } from './version';
@@ -29,6 +33,12 @@ export interface CliIo {
   connectWorkgroups?: (workgroupPath: string) => Promise<WorkgroupApi>;
   /** Unit tests: where the current workgroup is kept (default: octl.yaml's workgroup.currentPathFile). */
   place?: WorkgroupPlace;
+  /** Where `login` reads a password (a terminal without echo, or `--password-stdin`). */
+  stdin?: SecretInput;
+  /** Unit tests: tokens and the audit trail in memory. */
+  connectAccess?: () => Promise<AccessApi>;
+  /** Unit tests: the token octl keeps, and logging in. */
+  session?: Session;
 }
 
 interface GlobalOptions {
@@ -86,6 +96,9 @@ function buildProgram(io: CliIo, ctx: CliContext): Command {
   registerTaskCommands(program, ctx);
   registerWgCommands(program, ctx);
   registerPkiCommands(program, ctx);
+  registerAuthCommands(program, ctx);
+  registerTokenCommands(program, ctx);
+  registerAuditCommand(program, ctx);
   program.hook('preAction', () => void ctx.output()); // a bad -o fails before anything is done
   return program;
 }
@@ -125,7 +138,7 @@ export async function runOctl(argv: readonly string[], io: CliIo): Promise<numbe
     if (!client) {
       // At the root group no header: the brain puts the caller at the group it authenticated as.
       const workgroupPath = path === workgroup().root ? undefined : path;
-      client = createClientFromConfig(loaded(), { workgroupPath });
+      client = createClientFromConfig(withTokenFile(loaded(), io.home), { workgroupPath });
       clients.set(path, client);
     }
     return client;
@@ -135,6 +148,22 @@ export async function runOctl(argv: readonly string[], io: CliIo): Promise<numbe
     workgroups: (path) =>
       io.connectWorkgroups ? io.connectWorkgroups(path ?? workgroup().current()) : connect(path),
     workgroup,
+    access: () => (io.connectAccess ? io.connectAccess() : connect()),
+    session: () =>
+      io.session ??
+      createSession({
+        config: loaded(),
+        home: io.home,
+        rootPath: workgroup().root,
+        stdin: io.stdin,
+        writePrompt: (t) => void io.stderr.write(t),
+        anonymous: () => {
+          // Kept with the others so it is closed at the end.
+          const client = clients.get('\0anonymous') ?? createClientFromConfig(loaded(), { anonymous: true });
+          clients.set('\0anonymous', client);
+          return client;
+        },
+      }),
     output: () => createOutput(selected(), (t) => void io.stdout.write(t)),
     format: selected,
     terminal: {

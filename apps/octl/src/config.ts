@@ -37,6 +37,13 @@ export const octlConfigSchema = z.object({
       currentPathFile: nonEmpty.optional(),
     })
     .prefault({}),
+  /** Without a client certificate octl authenticates with the API token `octl login` keeps in `tokenFile`. */
+  auth: z
+    .object({
+      /** Default: ~/.config/octopod/tokens/<brain.name>.json. */
+      tokenFile: nonEmpty.optional(),
+    })
+    .prefault({}),
 });
 
 export type OctlConfig = z.infer<typeof octlConfigSchema>;
@@ -96,6 +103,7 @@ function resolvePaths(config: OctlConfig, baseDir: string): OctlConfig {
       clientKey: atOptional(config.ssl.clientKey),
     },
     workgroup: { ...config.workgroup, currentPathFile: atOptional(config.workgroup.currentPathFile) },
+    auth: { tokenFile: atOptional(config.auth.tokenFile) },
   };
 }
 

@@ -1,4 +1,5 @@
 import type { OctopodClient } from '@octopod/sdk';
+import type { Session } from './commands/auth/session';
 import type { WorkgroupPlace } from './commands/wg/current-path';
 import type { OutputFormat, OutputSink } from './output/output';
 
@@ -18,6 +19,9 @@ export type WorkgroupApi = Pick<
 >;
 
 export type BrainApi = NodeApi & TaskApi;
+
+/** API tokens and the audit trail. */
+export type AccessApi = Pick<OctopodClient, 'listTokens' | 'revokeToken' | 'listAudit'>;
 
 /** Raw access to the terminal, for output that streams (command output, progress) rather than one view. */
 export interface Terminal {
@@ -40,6 +44,10 @@ export interface CliContext {
   workgroups(workgroupPath?: string): Promise<WorkgroupApi>;
   /** The root and current workgroup (octl.yaml `workgroup.root` and `workgroup.currentPathFile`). */
   workgroup(): WorkgroupPlace;
+  /** Tokens and the audit trail, acting in the current workgroup. */
+  access(): Promise<AccessApi>;
+  /** The API token octl keeps (`login`, `logout`). */
+  session(): Session;
   output(): OutputSink;
   format(): OutputFormat;
   terminal: Terminal;

@@ -1,4 +1,4 @@
-// A fake brain over real HTTPS (client certificate OR the root password), serving the contract's /api/v2 JSON and
+// A fake brain over real HTTPS (client certificate OR an API token), serving the contract's /api/v2 JSON and
 // the task event stream as server-sent events, from the in-memory fakes the unit tests use.
 import { OctopodApiError } from '@octopod/sdk';
 import type { TaskEvent } from '@octopod/sdk';
@@ -9,7 +9,8 @@ import type { TLSSocket } from 'node:tls';
 import { FakeTaskBrain } from './commands/cmd/fake-tasks.helper-spec';
 import type { FakeBrain } from './commands/node/fake-brain.helper-spec';
 
-export const ROOT_PASSWORD = 'root-secret';
+/** The one API token this fake brain accepts. */
+export const API_TOKEN = `opt_${'T'.repeat(43)}`;
 
 export interface ServedBrain {
   port: number;
@@ -122,11 +123,11 @@ export async function serveBrain(fleet: FakeBrain, options: ServeOptions): Promi
     req.on('end', () => {
       requests.push(`${req.method} ${req.url}`);
       const certified = (req.socket as TLSSocket).authorized;
-      if (!certified && req.headers.authorization !== `Bearer ${ROOT_PASSWORD}`) {
+      if (!certified && req.headers.authorization !== `Bearer ${API_TOKEN}`) {
         return send(res, 401, {
           statusCode: 401,
           code: 'unauthorized',
-          message: 'client certificate or root password required',
+          message: 'client certificate or API token required',
         });
       }
       const url = new URL(req.url ?? '/', 'https://brain');

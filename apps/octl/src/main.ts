@@ -9,6 +9,7 @@ runOctl(process.argv.slice(2), {
   cwd: process.cwd(),
   home: homedir(),
   signals: process,
+  stdin: process.stdin,
 }).then((code) => {
   process.exitCode = code;
 });

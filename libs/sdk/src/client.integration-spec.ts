@@ -1,5 +1,5 @@
 import { createCa, issueClientCert, issueServerCert, writeCertifiedKey } from '@octopod/pki';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -64,6 +64,13 @@ beforeAll(() => {
   clientFiles = pki.client('admin', 'octl');
 });
 afterAll(() => tmp.remove());
+
+/** A token file holding just the token, as a CI secret would be dropped in. */
+function tokenFileWith(token: string): string {
+  const path = join(tmp.path, `${token}.token`);
+  writeFileSync(path, `${token}\n`);
+  return path;
+}
 afterEach(async () => {
   while (closers.length) await closers.pop()!();
 });
@@ -271,18 +278,40 @@ describe('createClientFromConfig', () => {
     expect(brain.seen[0].peerCn).toBe('admin');
   });
 
-  it('uses brain.ip:port when the name server is disabled, and the root password as bearer', async () => {
+  it('uses brain.ip:port when the name server is disabled, and the saved API token as bearer', async () => {
     const brain = await fakeBrain((_req, res) => json(res, 200, { status: 'ok' }));
     const [ip, port] = brain.address.split(':');
-    const client = await createClientFromConfig({
+    const tokenFile = join(tmp.path, 'token.json');
+    writeFileSync(tokenFile, JSON.stringify({ token: 'opt_saved', id: 'tok_1' }));
+    const base = {
       httpsNameServer: { enable: false, host: '127.0.0.1', port: 1 },
       brain: { name: 'brain', ip, port: Number(port) },
-      ssl: { caCert: pki.caPath },
-      workgroup: { root: '', password: 'rootpw' },
-    });
+      auth: { tokenFile },
+    };
+    const client = await createClientFromConfig({ ...base, ssl: { caCert: pki.caPath } });
     closers.push(async () => client.close());
     await client.health();
-    expect(brain.seen[0].authorization).toBe('Bearer rootpw');
+    expect(brain.seen[0].authorization).toBe('Bearer opt_saved');
+    // A configured certificate wins: the token is not sent.
+    const withCert = await createClientFromConfig(configFor(base));
+    closers.push(async () => withCert.close());
+    await withCert.health();
+    expect(brain.seen[1]).toMatchObject({ authorization: undefined, peerCn: 'admin' });
+    // Logging in needs no credentials at all.
+    const missing = {
+      ...base,
+      ssl: { caCert: pki.caPath },
+      auth: { tokenFile: join(tmp.path, 'none.json') },
+    };
+    const anonymous = await createClientFromConfig(missing, { anonymous: true });
+    closers.push(async () => anonymous.close());
+    await anonymous.health();
+    expect(brain.seen[2].authorization).toBeUndefined();
+    const refused = await rejection(createClientFromConfig(missing));
+    expect([refused.code, refused.message]).toEqual([
+      'bad_config',
+      `no credentials: not logged in (no token in ${join(tmp.path, 'none.json')}); run \`octl login\`, or set ssl.clientCert/ssl.clientKey`,
+    ]);
   });
 
   it('explains a missing registration, an unreachable name server and unreadable files', async () => {
@@ -306,7 +335,7 @@ describe('createClientFromConfig', () => {
     expect(down.message).toContain(`cannot reach name server at 127.0.0.1:${ns.port}`);
     const noFile = await rejection(
       createClientFromConfig(
-        configFor({ ssl: { caCert: `${tmp.path}/nope.pem` }, workgroup: { password: 'x' } }),
+        configFor({ ssl: { caCert: `${tmp.path}/nope.pem` }, auth: { tokenFile: tokenFileWith('opt_x') } }),
       ),
     );
     expect([noFile.code, noFile.message]).toEqual([

@@ -3,6 +3,7 @@ import { GeneratedApi, type TaskDetail } from './generated/api';
 import { OctopodApiError } from './errors';
 import { HttpsTransport, type HttpsTransportOptions } from './https-transport';
 import { resolveBrainAddress } from './name-server';
+import { readTokenFile } from './token-file';
 import { streamTaskEvents, type StreamTaskEventsOptions, type TaskEvent } from './task-events';
 
 /** The typed `/api/v2` client: every generated operation, over one keep-alive HTTPS connection pool. */
@@ -43,8 +44,8 @@ export interface OctlConnectionConfig {
   httpsNameServer?: { enable: boolean; host: string; port: number; httpPort?: number };
   brain: { name: string; ip: string; port: number };
   ssl: { caCert: string; clientCert?: string; clientKey?: string };
-  /** With the root workgroup (`root` empty or `/`), `password` is the brain's root password: sent as a bearer. */
-  workgroup?: { root?: string; password?: string };
+  /** Without a client certificate, the API token in `tokenFile` (written by `octl login`) is sent as a bearer. */
+  auth?: { tokenFile?: string };
 }
 
 export interface ClientOptions {
@@ -52,6 +53,8 @@ export interface ClientOptions {
   nameServerTimeoutMs?: number;
   /** The caller's current workgroup (absolute path, at or under its root group), sent as `x-workgroup-path`. */
   workgroupPath?: string;
+  /** No credentials needed (logging in): neither a certificate nor a token is required. */
+  anonymous?: boolean;
 }
 
 async function readPem(field: string, path: string): Promise<string> {
@@ -63,10 +66,19 @@ async function readPem(field: string, path: string): Promise<string> {
   }
 }
 
-function bearerOf(config: OctlConnectionConfig): string | undefined {
-  const root = config.workgroup?.root ?? '';
-  const password = config.workgroup?.password ?? '';
-  return (root === '' || root === '/') && password ? password : undefined;
+/** The saved API token, when no client certificate is configured (a certificate wins). */
+async function bearerOf(config: OctlConnectionConfig, options: ClientOptions): Promise<string | undefined> {
+  const tokenFile = config.auth?.tokenFile;
+  if (config.ssl.clientCert || options.anonymous || !tokenFile) return undefined;
+  const saved = await readTokenFile(tokenFile);
+  if (!saved) {
+    throw new OctopodApiError(
+      0,
+      'bad_config',
+      `no credentials: not logged in (no token in ${tokenFile}); run \`octl login\`, or set ssl.clientCert/ssl.clientKey`,
+    );
+  }
+  return saved.token;
 }
 
 /** The header that narrows a caller to its current workgroup; the root is sent as "/". */
@@ -83,12 +95,12 @@ export async function createClientFromConfig(
   if (Boolean(clientCert) !== Boolean(clientKey)) {
     throw new OctopodApiError(0, 'bad_config', 'ssl.clientCert and ssl.clientKey must be given together');
   }
-  const bearer = bearerOf(config);
-  if (!clientCert && !bearer) {
+  const bearer = await bearerOf(config, options);
+  if (!clientCert && !bearer && !options.anonymous) {
     throw new OctopodApiError(
       0,
       'bad_config',
-      'no credentials: set ssl.clientCert/ssl.clientKey, or workgroup.password with the root workgroup',
+      'no credentials: set ssl.clientCert/ssl.clientKey, or auth.tokenFile and run `octl login`',
     );
   }
   const [ca, cert, key] = await Promise.all([

@@ -11,7 +11,7 @@ export interface HttpsTransportOptions {
   /** Client certificate and key (PEM) for mTLS; optional when `bearer` is given. */
   cert?: string | Buffer;
   key?: string | Buffer;
-  /** Sent as `Authorization: Bearer <secret>` (the brain's root password). */
+  /** Sent as `Authorization: Bearer <token>`: an API token (`opt_…`, from `POST /api/v2/auth/login`). */
   bearer?: string;
   /** Sent with every request (e.g. `x-workgroup-path`, the caller's current workgroup). */
   headers?: Record<string, string>;

@@ -15,6 +15,7 @@ export {
 } from './task-events';
 export type { InvocationState, ListTasksQuery } from './tasks';
 export { resolveBrainAddress, type NameServerAddress, type ResolveBrainOptions } from './name-server';
+export { readTokenFile, removeTokenFile, writeTokenFile, type SavedToken } from './token-file';
 export type {
   ApiRequest,
   ApiTransport,
@@ -36,4 +37,10 @@ export type {
   GrantWorkgroupRequest,
   Workgroup,
   WorkgroupChange,
+  ApiToken,
+  ApiTokenList,
+  AuditList,
+  AuditRecord,
+  LoginRequest,
+  LoginResult,
 } from './generated/api';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runOctl } from '../../cli';
-import { ROOT_PASSWORD, serveBrain, type ServedBrain } from '../../https-brain.helper-spec';
+import { API_TOKEN, serveBrain, type ServedBrain } from '../../https-brain.helper-spec';
 import { NOW } from '../node/fake-brain.helper-spec';
 import { taskFleet, type FakeTaskBrain } from './fake-tasks.helper-spec';
 
@@ -45,9 +45,9 @@ async function start(options: { dropFirstStream?: boolean; bearer?: boolean } = 
     dropFirstStream: options.dropFirstStream,
   });
   const config = join(tmp.path, `octl-${served.port}.yaml`);
-  const credentials = options.bearer
-    ? { ssl: { caCert: ssl.caCert }, workgroup: { root: '', password: ROOT_PASSWORD } }
-    : { ssl };
+  const tokenFile = join(tmp.path, `token-${served.port}.json`);
+  if (options.bearer) writeFileSync(tokenFile, JSON.stringify({ token: API_TOKEN }));
+  const credentials = options.bearer ? { ssl: { caCert: ssl.caCert }, auth: { tokenFile } } : { ssl };
   writeFileSync(config, stringify({ brain: { ip: '127.0.0.1', port: served.port }, ...credentials }));
   return { fleet, served, config };
 }
