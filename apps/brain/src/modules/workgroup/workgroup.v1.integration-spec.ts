@@ -153,6 +153,23 @@ describe('workgroups on /api/v1 (real HTTPS, Postgres)', () => {
     expect(await remove('/never-was', [])).toEqual([200, '']);
   });
 
+  it('"sudo" (root path and Path both ""): the root\'s own members, which are the nodes', async () => {
+    await add('/s1', ['n4']);
+    await add('/s2', ['n3', 'n4']);
+    expect(await add('', ['n1'])).toEqual([200, '']);
+    expect(await add('', ['ghost'])).toEqual([400, 'names is valid or beyond scope']);
+    expect(await remove('', ['ghost'])).toEqual([400, 'names is valid or beyond scope']);
+    // Leaving the root group means leaving every group; the node itself stays until pruned.
+    expect(await remove('', ['n4'])).toEqual([200, '']);
+    expect(await answer(v1('/workgroup/info?path=/s1'))).toEqual([404, 'path not exist']);
+    expect(await members('/s2')).toEqual(['n3']);
+    expect(await members('')).toEqual(NODES);
+    // Only for the root itself: a sub-group caller naming "" is not at a direct child.
+    const s2 = { rootpath: '/s2', currentpath: '/s2', password: 's2-secret' };
+    await grant('/s2', s2.password);
+    expect(await add('', ['n3'], s2)).toEqual([401, 'target path is not directly under rootpath']);
+  });
+
   it('authenticates a sub-group by its headers: current path at or under it, existing, with members', async () => {
     await add('/auth', ['n1', 'n2']);
     await grant('/auth', 'auth-secret');
