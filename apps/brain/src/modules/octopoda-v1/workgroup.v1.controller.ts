@@ -139,6 +139,7 @@ export class WorkgroupV1Controller {
     if (!params) throw new V1Reply(400, 'invalid operation params', true);
     const caller = callerOrRoot(request.caller);
     const [path, members] = [params.Path ?? '', params.Members ?? []];
+    request.scopeTargets = [...new Set(members)]; // for the audit trail
     await v1(
       params.IsAdd
         ? this.workgroups.addMembers(caller, path, members)

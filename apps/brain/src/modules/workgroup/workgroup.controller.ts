@@ -103,6 +103,7 @@ export class WorkgroupController {
     if (action !== 'add' && action !== 'remove') throw bad('action must be "add" or "remove"');
     // Removing nobody would delete the group in Octopoda's API; here that takes DELETE.
     if (members.length === 0) throw new ApiError(400, 'workgroup_members_empty', `no members to ${action}`);
+    request.scopeTargets = [...new Set(members)]; // for the audit trail
     const caller = callerOrRoot(request.caller);
     return v2(
       action === 'add'

@@ -121,6 +121,15 @@ describe('workgroups on /api/v2 (real HTTPS, Postgres)', () => {
     expect(await result('/workgroups?path=/')).toEqual([200, expect.objectContaining({ children: ['/g2'] })]);
   });
 
+  it('names the nodes of a membership change in the audit trail', async () => {
+    await change('/g5', 'add', ['n1', 'n2']);
+    await waitFor(async () => {
+      const res = await call('/audit?action=changeWorkgroupMembers&node=n2');
+      const items = (res.json() as { items?: { targets: string[] }[] }).items ?? [];
+      return items.some((record) => record.targets.join() === 'n1,n2');
+    });
+  });
+
   it('documents every route in the OpenAPI document', async () => {
     const doc = (await t.api('/api/docs-json', { cert: null })).json() as { paths: Record<string, object> };
     expect(Object.keys(doc.paths['/api/v2/workgroups'] ?? {}).sort()).toEqual(['delete', 'get']);
