@@ -45,6 +45,14 @@ export interface OctlResult {
   stderr: string;
 }
 
+export interface OctlOptions {
+  env?: Record<string, string>;
+  timeoutMs?: number;
+  /** Another octl.yaml than the stack's. */
+  config?: string;
+  input?: string;
+}
+
 export interface TentacleOptions {
   /** Run inside this network namespace (`ip netns exec <ns> node ...`). */
   netns?: string;
@@ -90,8 +98,11 @@ export interface Stack {
   /** `https://127.0.0.1:<api port>` */
   apiUrl: string;
   api<T = unknown>(path: string, options?: ApiOptions): Promise<ApiResponse<T>>;
-  /** Runs the built octl with a generated octl.yaml (admin certificate, root password). */
-  octl(args: string[], options?: { env?: Record<string, string>; timeoutMs?: number }): Promise<OctlResult>;
+  /**
+   * Runs the built octl with a generated octl.yaml (admin certificate, root password), or with `config`;
+   * `input` is written to its stdin.
+   */
+  octl(args: string[], options?: OctlOptions): Promise<OctlResult>;
   startTentacle(name: string, options?: TentacleOptions): Promise<TentacleHandle>;
   /** Stops the brain (SIGTERM, or SIGKILL with `kill: true`) and starts it again on the same config and ports. */
   restartBrain(options?: { kill?: boolean }): Promise<void>;
@@ -256,7 +267,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       tentacles,
       apiUrl,
       api: apiCall,
-      octl: (args, opts = {}) => runOctl(octlConfig, args, dir, opts),
+      octl: (args, opts = {}) => runOctl(opts.config ?? octlConfig, args, dir, opts),
       startTentacle,
       restartBrain: async ({ kill = false } = {}) => {
         await (kill ? brain.kill() : brain.stop());
@@ -287,14 +298,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
 }
 
-function runOctl(
-  config: string,
-  args: string[],
-  cwd: string,
-  opts: { env?: Record<string, string>; timeoutMs?: number },
-): Promise<OctlResult> {
+function runOctl(config: string, args: string[], cwd: string, opts: OctlOptions): Promise<OctlResult> {
   return new Promise((resolveResult) => {
-    execFile(
+    const child = execFile(
       'node',
       [mainOf('octl'), '--config', config, ...args],
       { cwd, env: { ...process.env, ...cleanEnv(opts.env ?? {}) }, timeout: opts.timeoutMs ?? 30_000 },
@@ -303,5 +309,6 @@ function runOctl(
         resolveResult({ code, stdout, stderr });
       },
     );
+    if (opts.input !== undefined) child.stdin?.end(opts.input);
   });
 }
