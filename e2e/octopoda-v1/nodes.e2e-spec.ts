@@ -92,7 +92,7 @@ describe('Octopoda /api/v1 face: nodes, workgroup auth, name server', () => {
     );
     expect(bare.status).toBe(401);
     const other = makeTempDir();
-    const foreign = makeTestPki(other.path, 'Foreign CA').client('admin');
+    const foreign = makeTestPki(other.path, 'Foreign CA').admin();
     const wrongCa = await goRequest(
       { ...brain(), tls: { caPath: stack.pki.caPath, certPath: foreign.certPath, keyPath: foreign.keyPath } },
       'GET',

@@ -12,6 +12,7 @@ import { ErrorFilter } from './core/http/error.filter';
 import { QueueModule } from './core/queue/queue.module';
 import { RedisModule } from './core/redis/redis.module';
 import { AuditModule } from './modules/audit/audit.module';
+import { EnrolmentModule } from './modules/enrolment/enrolment.module';
 import { GatewayModule } from './modules/gateway/gateway.module';
 import { HealthController } from './modules/health/health.controller';
 import { MaintenanceModule } from './modules/maintenance/maintenance.module';
@@ -49,6 +50,8 @@ export class AppModule {
       RedisModule,
       QueueModule,
       SessionsModule,
+      // Before NodesModule: its `nodes/tokens` routes must match before NodesController's `nodes/:name`.
+      EnrolmentModule,
       WorkgroupModule,
       ScopeModule,
       NodesModule,

@@ -27,12 +27,17 @@ export interface TestBrain {
   config: BrainConfig;
   pki: TestPki;
   gatewayUrl: string;
-  /** HTTPS request to the brain's API. `cert` names a client certificate made with pki.client (default: admin). */
+  /**
+   * HTTPS request to the brain's API. `cert` names a client certificate made with pki.client or pki.admin
+   * (default: admin; null: none).
+   */
   api(path: string, options?: ApiOptions): Promise<ApiResponse>;
   tentacle(
     name: string,
     options?: { cert?: string | null; heartbeats?: boolean; execute?: FakeTentacleOptions['execute'] },
   ): FakeTentacle;
+  /** Closes the brain and starts a new one on the same config, ports and database (state survives). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -55,11 +60,12 @@ export interface ApiResponse {
 /** A brain in this process on free ports, with its own CA, Postgres schema and Redis key prefix. */
 export async function startTestBrain(
   tentacleFace: Partial<BrainConfig['tentacleFace']> = {},
+  options: { caKey?: boolean } = {},
 ): Promise<TestBrain> {
   const dir = makeTempDir('octopod-brain-');
   const pki = makeTestPki(dir.path);
   const server = pki.server('brain');
-  pki.client('admin');
+  pki.admin();
   const [apiPort, gatewayPort] = await freePorts(2);
   const suffix = randomBytes(4).toString('hex');
   const schema = `it_${suffix}`;
@@ -78,15 +84,19 @@ export async function startTestBrain(
     },
     database: { url: url.toString() },
     redis: { url: REDIS_URL, keyPrefix: `it-${suffix}:` },
-    ssl: { caCert: pki.caPath, serverCert: server.certPath, serverKey: server.keyPath },
+    ssl: {
+      caCert: pki.caPath,
+      serverCert: server.certPath,
+      serverKey: server.keyPath,
+      // The brain signs enrolments with the CA key unless a test wants enrolment disabled.
+      caKey: options.caKey === false ? undefined : pki.caKeyPath,
+    },
     workgroup: { rootPassword: ROOT_PASSWORD },
     logger: { level: 'warn' },
   });
-  const brain = await startBrain(
-    config,
-    { api: true, worker: true },
-    pino({ level: process.env.OCTOPOD_TEST_LOG ?? 'warn' }),
-  );
+  const launch = () =>
+    startBrain(config, { api: true, worker: true }, pino({ level: process.env.OCTOPOD_TEST_LOG ?? 'warn' }));
+  const brain = await launch();
   const ca = readFileSync(pki.caPath);
   const gatewayUrl = `wss://127.0.0.1:${gatewayPort}/tentacle`;
   const tentacles: FakeTentacle[] = [];
@@ -125,7 +135,7 @@ export async function startTestBrain(
       req.end(body);
     });
 
-  return {
+  const handle: TestBrain = {
     brain,
     config,
     pki,
@@ -145,9 +155,13 @@ export async function startTestBrain(
       tentacles.push(tentacle);
       return tentacle;
     },
+    async restart() {
+      await handle.brain.close();
+      handle.brain = await launch();
+    },
     async stop() {
       await Promise.all(tentacles.map((t) => t.close().catch(() => undefined)));
-      await brain.close().catch(() => undefined); // a test may have closed it already
+      await handle.brain.close().catch(() => undefined); // a test may have closed it already
       const client = new Client({ connectionString: splitDatabaseUrl(config.database.url).connectionString });
       await client.connect();
       await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
@@ -155,4 +169,5 @@ export async function startTestBrain(
       dir.remove();
     },
   };
+  return handle;
 }

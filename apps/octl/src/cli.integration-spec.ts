@@ -18,7 +18,7 @@ beforeAll(() => {
   tmp = makeTempDir('octopod-octl-');
   pki = makeTestPki(tmp.path);
   brainFiles = pki.server('brain');
-  octlFiles = pki.client('admin', 'octl');
+  octlFiles = pki.admin('admin', 'octl');
 });
 afterAll(() => tmp.remove());
 afterEach(async () => {

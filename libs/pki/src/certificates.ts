@@ -2,6 +2,7 @@ import forge from 'node-forge';
 import { constants, privateEncrypt, randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { generateRsaKeyPair, type KeyPairPem } from './keys';
+import { CLIENT_ROLES, type ClientRole } from './roles';
 
 /** A certificate with its private key, both PEM. */
 export interface CertifiedKey {
@@ -20,6 +21,10 @@ export interface LeafOptions {
   days?: number;
   /** Use this key instead of generating one (e.g. many simulated nodes sharing one key). */
   keyPair?: KeyPairPem;
+}
+
+export interface ClientCertOptions extends LeafOptions {
+  role: ClientRole;
 }
 
 export interface ServerCertOptions extends LeafOptions {
@@ -89,10 +94,15 @@ function subjectAltNames(hosts: readonly string[]): object[] {
   return unique.map((host) => (isIP(host) ? { type: 7, ip: host } : { type: 2, value: host }));
 }
 
+interface LeafSubject {
+  commonName: string;
+  role?: ClientRole;
+}
+
 function issueLeaf(
   ca: CertifiedKey,
   publicKeyPem: string,
-  commonName: string,
+  subject: LeafSubject,
   days: number,
   extensions: object[],
 ): string {
@@ -102,8 +112,9 @@ function issueLeaf(
   cert.serialNumber = randomSerial();
   validity(cert, days);
   cert.setSubject([
-    { name: 'commonName', value: commonName },
+    { name: 'commonName', value: subject.commonName },
     { name: 'organizationName', value: 'Octopod' },
+    ...(subject.role ? [{ name: 'organizationalUnitName', value: subject.role }] : []),
   ]);
   cert.setIssuer(caCert.subject.attributes);
   cert.setExtensions([
@@ -120,17 +131,28 @@ function issueLeaf(
 export function issueServerCert(ca: CertifiedKey, options: ServerCertOptions): CertifiedKey {
   const keys = options.keyPair ?? generateRsaKeyPair();
   const hosts = [...ALWAYS_SERVER_HOSTS, options.commonName, ...(options.hosts ?? [])];
-  const certPem = issueLeaf(ca, keys.publicKeyPem, options.commonName, options.days ?? DEFAULT_LEAF_DAYS, [
+  const subject = { commonName: options.commonName };
+  const certPem = issueLeaf(ca, keys.publicKeyPem, subject, options.days ?? DEFAULT_LEAF_DAYS, [
     { name: 'extKeyUsage', serverAuth: true, clientAuth: true },
     { name: 'subjectAltName', altNames: subjectAltNames(hosts) },
   ]);
   return { certPem, keyPem: keys.privateKeyPem };
 }
 
-/** A TLS client certificate whose CN is the identity: a node name or a user name. */
-export function issueClientCert(ca: CertifiedKey, options: LeafOptions): CertifiedKey {
+function checkRole(role: unknown): asserts role is ClientRole {
+  if (!CLIENT_ROLES.includes(role as ClientRole)) {
+    throw new Error(
+      `client certificate role must be one of ${CLIENT_ROLES.join(', ')}, not "${String(role)}"`,
+    );
+  }
+}
+
+/** A TLS client certificate whose CN is the identity (a node name or a user name) and whose OU is its role. */
+export function issueClientCert(ca: CertifiedKey, options: ClientCertOptions): CertifiedKey {
+  checkRole(options.role);
   const keys = options.keyPair ?? generateRsaKeyPair();
-  const certPem = issueLeaf(ca, keys.publicKeyPem, options.commonName, options.days ?? DEFAULT_LEAF_DAYS, [
+  const subject = { commonName: options.commonName, role: options.role };
+  const certPem = issueLeaf(ca, keys.publicKeyPem, subject, options.days ?? DEFAULT_LEAF_DAYS, [
     { name: 'extKeyUsage', clientAuth: true },
   ]);
   return { certPem, keyPem: keys.privateKeyPem };
@@ -142,8 +164,8 @@ export interface CsrResult {
 }
 
 /** A key and a certificate signing request, made where the key will live (enrolment). */
-export function createCsr(commonName: string): CsrResult {
-  const keys = generateRsaKeyPair();
+export function createCsr(commonName: string, options: { keyPair?: KeyPairPem } = {}): CsrResult {
+  const keys = options.keyPair ?? generateRsaKeyPair();
   const csr = forge.pki.createCertificationRequest();
   csr.publicKey = forge.pki.publicKeyFromPem(keys.publicKeyPem);
   csr.setSubject([{ name: 'commonName', value: commonName }]);
@@ -151,12 +173,47 @@ export function createCsr(commonName: string): CsrResult {
   return { csrPem: forge.pki.certificationRequestToPem(csr), keyPem: keys.privateKeyPem };
 }
 
-/** Signs a CSR as a client certificate. The CN comes from the caller (the issuer decides identity), not the CSR. */
-export function signClientCsr(ca: CertifiedKey, csrPem: string, commonName: string, days?: number): string {
-  const csr = forge.pki.certificationRequestFromPem(csrPem);
-  if (!csr.verify()) throw new Error('certificate signing request has a bad signature');
-  const publicKeyPem = forge.pki.publicKeyToPem(csr.publicKey as forge.pki.rsa.PublicKey);
-  return issueLeaf(ca, publicKeyPem, commonName, days ?? DEFAULT_LEAF_DAYS, [
+export interface CsrSummary {
+  /** The CN the requester asked for (the issuer still decides what it signs). */
+  commonName: string;
+  publicKeyPem: string;
+}
+
+/** Parses a CSR and checks its self-signature; throws with a readable reason when it is not a valid one. */
+export function readCsr(csrPem: string): CsrSummary {
+  let csr: forge.pki.CertificateSigningRequest;
+  try {
+    csr = forge.pki.certificationRequestFromPem(csrPem);
+  } catch (error) {
+    throw new Error(`not a PEM certificate signing request (${(error as Error).message})`);
+  }
+  let valid = false;
+  try {
+    valid = csr.verify();
+  } catch {
+    valid = false;
+  }
+  if (!valid || !csr.publicKey) throw new Error('certificate signing request has a bad signature');
+  const cn = csr.subject.getField('CN') as { value?: unknown } | null;
+  return {
+    commonName: typeof cn?.value === 'string' ? cn.value : '',
+    publicKeyPem: forge.pki.publicKeyToPem(csr.publicKey as forge.pki.rsa.PublicKey),
+  };
+}
+
+export interface SignCsrOptions {
+  /** The identity; the issuer decides it, not the CSR. */
+  commonName: string;
+  role: ClientRole;
+  days?: number;
+}
+
+/** Signs a CSR as a client certificate. The CN and role come from the issuer, never from the CSR. */
+export function signClientCsr(ca: CertifiedKey, csrPem: string, options: SignCsrOptions): string {
+  checkRole(options.role);
+  const { publicKeyPem } = readCsr(csrPem);
+  const subject = { commonName: options.commonName, role: options.role };
+  return issueLeaf(ca, publicKeyPem, subject, options.days ?? DEFAULT_LEAF_DAYS, [
     { name: 'extKeyUsage', clientAuth: true },
   ]);
 }

@@ -2,8 +2,11 @@ export {
   CloseCode,
   DEFAULT_MAX_PAYLOAD_BYTES,
   PROTOCOL_VERSION,
+  REFUSAL_HEADER,
+  UpgradeRefusal,
   envelopeSchema,
   type Envelope,
+  type UpgradeRefusalCode,
 } from './envelope';
 export {
   downstreamSchemas,

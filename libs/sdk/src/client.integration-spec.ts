@@ -31,7 +31,8 @@ function makeTestPki(dir: string, caName = 'SDK Test CA'): TestPki {
   return {
     caPath: writeCertifiedKey(dir, 'ca', ca).certPath,
     server: (name) => writeCertifiedKey(dir, name, issueServerCert(ca, { commonName: name })),
-    client: (cn, file) => writeCertifiedKey(dir, file, issueClientCert(ca, { commonName: cn })),
+    client: (cn, file) =>
+      writeCertifiedKey(dir, file, issueClientCert(ca, { commonName: cn, role: 'admin' })),
   };
 }
 

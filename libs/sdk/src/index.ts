@@ -43,4 +43,9 @@ export type {
   AuditRecord,
   LoginRequest,
   LoginResult,
+  CreateJoinTokenRequest,
+  CreatedJoinToken,
+  JoinToken,
+  JoinTokenList,
+  Revocation,
 } from './generated/api';

@@ -24,7 +24,7 @@ beforeAll(() => {
   files = {
     ca: writeCertifiedKey(dir, 'ca', ca).certPath,
     server: writeCertifiedKey(dir, 'brain', issueServerCert(ca, { commonName: 'brain' })),
-    client: writeCertifiedKey(dir, 'octl', issueClientCert(ca, { commonName: 'admin' })),
+    client: writeCertifiedKey(dir, 'octl', issueClientCert(ca, { commonName: 'admin', role: 'admin' })),
   };
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

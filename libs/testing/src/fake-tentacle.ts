@@ -4,6 +4,7 @@ import {
   downstreamSchemas,
   Peer,
   PROTOCOL_VERSION,
+  REFUSAL_HEADER,
   type HandlerMap,
   type NodeStatus,
   type TaskAssign,
@@ -54,6 +55,8 @@ export class FakeTentacle {
   readonly ran: string[] = [];
   private readonly held = new Set<string>();
   closed: { code: number; reason: string } | undefined;
+  /** Set when the gateway refused the WebSocket upgrade (HTTP status, its refusal header, body message). */
+  refused: { status: number; code: string; message: string } | undefined;
   private seq = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly closedPromise: Promise<{ code: number; reason: string }>;
@@ -102,6 +105,18 @@ export class FakeTentacle {
     this.opened = new Promise((resolve, reject) => {
       this.socket.once('open', () => resolve());
       this.socket.once('error', reject);
+      // A refused upgrade: keep what the gateway said, then fail `opened` with it.
+      this.socket.once('unexpected-response', (request, response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => {
+          const code = String(response.headers[REFUSAL_HEADER] ?? '');
+          this.refused = { status: response.statusCode ?? 0, code, message: body };
+          reject(new Error(`upgrade refused: ${response.statusCode} ${code}: ${body}`));
+          request.destroy();
+        });
+      });
     });
     // Tests that never await `opened` (or close before it settles) must not see an unhandled rejection.
     this.opened.catch(() => undefined);

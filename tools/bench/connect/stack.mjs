@@ -54,7 +54,11 @@ export async function startBenchBrain({ logLevel = 'info', tentacleFace = {} } =
   const ca = pki.createCa({ commonName: 'Octopod Bench CA' });
   pki.writeCertifiedKey(dir, 'ca', ca);
   const server = pki.writeCertifiedKey(dir, 'brain', pki.issueServerCert(ca, { commonName: 'brain' }));
-  const admin = pki.writeCertifiedKey(dir, 'admin', pki.issueClientCert(ca, { commonName: 'admin' }));
+  const admin = pki.writeCertifiedKey(
+    dir,
+    'admin',
+    pki.issueClientCert(ca, { commonName: 'admin', role: 'admin' }),
+  );
   const suffix = randomBytes(4).toString('hex');
   const database = `octopod_bench_${suffix}`;
   psql(`CREATE DATABASE ${database}`);

@@ -30,7 +30,11 @@ const names = Array.from({ length: count }, (_, i) => `real-${String(i + 1).padS
 const children = names.map((name) => {
   const home = join(brain.dir, 'tentacles', name);
   mkdirSync(home, { recursive: true });
-  const cert = pki.writeCertifiedKey(home, name, pki.issueClientCert(brain.ca, { commonName: name }));
+  const cert = pki.writeCertifiedKey(
+    home,
+    name,
+    pki.issueClientCert(brain.ca, { commonName: name, role: 'node' }),
+  );
   const config = writeYaml(join(home, 'tentacle.yaml'), {
     name,
     httpsNameServer: { enable: false },

@@ -1,4 +1,5 @@
-import { DEFAULT_MAX_PAYLOAD_BYTES } from '@octopod/protocol';
+import { DEFAULT_MAX_PAYLOAD_BYTES, REFUSAL_HEADER, UpgradeRefusal } from '@octopod/protocol';
+import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import { gatewayUrl, type BrainAddress } from './address';
 import { LinkError } from './errors';
@@ -60,8 +61,8 @@ export function dial(address: BrainAddress, tls: TlsMaterial, options: DialOptio
     };
     const onError = (error: Error) => fail(new LinkError('dial_failed', error.message));
     const onClose = (code: number) => fail(new LinkError('dial_failed', `closed during handshake (${code})`));
-    const onUnexpected = (_request: unknown, response: { statusCode?: number }) =>
-      fail(new LinkError('dial_failed', `gateway answered HTTP ${response.statusCode ?? '?'}`));
+    const onUnexpected = (_request: unknown, response: IncomingMessage) =>
+      void refusalOf(response).then(fail);
     const onAbort = () => fail(new LinkError('stopped', 'stopped while dialling'));
     socket.once('upgrade', (response) => (localAddress = response.socket.localAddress ?? ''));
     socket.on('open', onOpen);
@@ -69,5 +70,30 @@ export function dial(address: BrainAddress, tls: TlsMaterial, options: DialOptio
     socket.on('close', onClose);
     socket.on('unexpected-response', onUnexpected);
     options.signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Longest refusal message kept from the gateway's answer. */
+const MAX_REFUSAL_BYTES = 4096;
+
+/** What a non-101 answer to the upgrade means: the gateway's own refusal (header + message) or a plain HTTP error. */
+function refusalOf(response: IncomingMessage): Promise<LinkError> {
+  return new Promise((resolve) => {
+    let body = '';
+    const done = () => {
+      const status = response.statusCode ?? 0;
+      const refusal = String(response.headers[REFUSAL_HEADER] ?? '');
+      const message = body.trim() || `gateway answered HTTP ${status}`;
+      if (refusal === UpgradeRefusal.revoked) resolve(new LinkError('revoked', message));
+      else if (refusal) resolve(new LinkError('refused', message));
+      else
+        resolve(new LinkError('dial_failed', `gateway answered HTTP ${status}${body ? `: ${message}` : ''}`));
+    };
+    response.setEncoding('utf8');
+    response.on('data', (chunk: string) => {
+      if (body.length < MAX_REFUSAL_BYTES) body += chunk;
+    });
+    response.once('end', done);
+    response.once('error', done);
   });
 }

@@ -48,8 +48,22 @@ export interface LinkEvents {
   /** A connection attempt failed before any session (resolution, TLS, HTTP upgrade). */
   failed: [{ code: string; message: string }];
   retry: [{ attempt: number; delayMs: number }];
+  /** The brain revoked this node; the link has stopped for good (only a new enrolment helps). */
+  revoked: [{ reason: string }];
   estimate: [ClockEstimate];
 }
+
+/** What one connection attempt tells the next. */
+interface AttemptOutcome {
+  /** How long the session was welcomed (0 if there was none). */
+  welcomedForMs: number;
+  /** The brain refused us for a reason retrying will not fix: wait the longest backoff each time. */
+  configProblem: boolean;
+  /** Set when the brain revoked this node: the link stops. */
+  revoked?: string;
+}
+
+const NOTHING_STARTED: AttemptOutcome = { welcomedForMs: 0, configProblem: false };
 
 export function hostFacts(): Omit<NodeFacts, 'addr'> {
   return { hostname: hostname(), platform: platform(), arch: arch(), cpuCores: cpus().length };
@@ -87,6 +101,11 @@ export class Link {
     return this;
   }
 
+  /** Resolves when the link has given up for good: after `stop()`, or once the brain revoked this node. */
+  whenDone(): Promise<void> {
+    return this.running ?? Promise.resolve();
+  }
+
   /** Closes the link with 1000 and ends the loop; resolves once the socket is gone. */
   async stop(): Promise<void> {
     if (this.abort.signal.aborted) return this.running;
@@ -101,9 +120,13 @@ export class Link {
 
   private async loop(): Promise<void> {
     while (!this.stopped) {
-      const end = await this.attempt();
+      const outcome = await this.attempt();
       if (this.stopped) break;
-      this.schedule.ended(end?.welcomedForMs ?? 0, { configProblem: end?.configProblem });
+      if (outcome.revoked !== undefined) {
+        this.giveUp(outcome.revoked);
+        break;
+      }
+      this.schedule.ended(outcome.welcomedForMs, { configProblem: outcome.configProblem });
       const attempt = this.schedule.attempts;
       const delayMs = this.schedule.nextDelayMs();
       this.events.emit('retry', { attempt, delayMs });
@@ -112,8 +135,8 @@ export class Link {
     }
   }
 
-  /** One resolve + dial + session; resolves with how the session ended (undefined if none started). */
-  private async attempt(): Promise<SessionEnd | undefined> {
+  /** One resolve + dial + session; resolves with what the next attempt should know. */
+  private async attempt(): Promise<AttemptOutcome> {
     const { options } = this;
     let address: BrainAddress;
     try {
@@ -124,7 +147,7 @@ export class Link {
       });
       if (this.stopped) {
         open.socket.close(CloseCode.normal, 'tentacle stopping');
-        return undefined;
+        return NOTHING_STARTED;
       }
       const session = new Session({
         name: options.name,
@@ -163,15 +186,30 @@ export class Link {
       this.session = undefined;
       this.welcomed = false;
       this.reportEnd(end, formatAddress(address));
-      return end;
+      if (end.code === CloseCode.revoked) return { ...NOTHING_STARTED, revoked: end.reason };
+      return { welcomedForMs: end.welcomedForMs, configProblem: end.configProblem };
     } catch (error) {
-      if (this.stopped) return undefined;
+      if (this.stopped) return NOTHING_STARTED;
       const code = error instanceof LinkError ? error.code : 'dial_failed';
       const message = (error as Error).message;
-      this.log.warn({ code, reason: message }, 'cannot reach brain');
       this.events.emit('failed', { code, message });
-      return undefined;
+      if (code === 'revoked') return { ...NOTHING_STARTED, revoked: message };
+      if (code === 'refused') {
+        this.log.error({ code, reason: message }, 'brain refused this tentacle');
+        return { ...NOTHING_STARTED, configProblem: true };
+      }
+      this.log.warn({ code, reason: message }, 'cannot reach brain');
+      return NOTHING_STARTED;
     }
+  }
+
+  private giveUp(reason: string): void {
+    this.log.error(
+      { code: 'revoked', reason, name: this.options.name },
+      "the brain revoked this node's certificate; not reconnecting. To bring it back, make a new join token " +
+        `('octl node token create --name ${this.options.name}') and run 'tentacle join --token <token>' on this node`,
+    );
+    this.events.emit('revoked', { reason });
   }
 
   private reportEnd(end: SessionEnd, address: string): void {

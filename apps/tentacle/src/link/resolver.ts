@@ -10,6 +10,8 @@ export interface NameServerLocation {
   /** The name server's plain-HTTP port (only `/ping` and `/query` live there). */
   httpPort: number;
   brainName: string;
+  /** Which of the brain's entries: its tentacle gateway (default) or its API (`octlFace.request`, for enrolment). */
+  entry?: 'tentacleFace.message' | 'octlFace.request';
   timeoutMs?: number;
 }
 
@@ -17,9 +19,12 @@ export function staticResolver(address: BrainAddress): Resolver {
   return async () => ({ ...address });
 }
 
-/** Asks the name server for `<brain>.tentacleFace.message` (answer `{"msg":"OK","entry":{"value":"ip:port"}}`). */
+/**
+ * Asks the name server for `<brain>.tentacleFace.message` (or the entry named), answered
+ * `{"msg":"OK","entry":{"value":"ip:port"}}`.
+ */
 export function nameServerResolver(location: NameServerLocation): Resolver {
-  const key = `${location.brainName}.tentacleFace.message`;
+  const key = `${location.brainName}.${location.entry ?? 'tentacleFace.message'}`;
   const url = `http://${location.host.includes(':') ? `[${location.host}]` : location.host}:${location.httpPort}/query?name=${encodeURIComponent(key)}`;
   return async (signal) => {
     const { status, text } = await httpGet(url, location.timeoutMs ?? 5000, signal);

@@ -85,15 +85,18 @@ export interface Swarm {
 function issueCertificates(names: string[], options: SwarmOptions): CertifiedKey[] {
   let keyPair = options.keyPair;
   const issue = (commonName: string) =>
-    issueClientCert(options.ca, { commonName, keyPair: (keyPair ??= generateRsaKeyPair()) });
+    issueClientCert(options.ca, { commonName, role: 'node', keyPair: (keyPair ??= generateRsaKeyPair()) });
   const dir = options.certCacheDir;
   if (!dir) return names.map(issue);
   return names.map((name) => {
     if (hasCertifiedKey(dir, name)) {
       const cached = readCertifiedKey(dir, name);
+      const summary = describeCertificate(cached.certPem);
+      // Certificates cached before roles existed have none: the gateway refuses them, so reissue.
       if (
         isIssuedBy(cached.certPem, options.ca.certPem) &&
-        describeCertificate(cached.certPem).commonName === name
+        summary.commonName === name &&
+        summary.role === 'node'
       )
         return cached;
     }

@@ -1,6 +1,8 @@
 import {
   CloseCode,
   Peer,
+  REFUSAL_HEADER,
+  type UpgradeRefusalCode,
   upstreamSchemas,
   type downstreamSchemas,
   type Envelope,
@@ -56,6 +58,10 @@ export class FakeBrain {
   private wss!: WebSocketServer;
   ackHeartbeats: boolean;
   ackResults: boolean;
+  /** When set, every upgrade is refused with 403 and this reason, as the real gateway refuses a certificate. */
+  refusal: { code: UpgradeRefusalCode; message: string } | undefined;
+  /** Upgrades refused so far. */
+  refusedCount = 0;
 
   private constructor(private readonly options: FakeBrainOptions) {
     this.ackHeartbeats = options.ackHeartbeats ?? true;
@@ -113,7 +119,15 @@ export class FakeBrain {
   private async listen(): Promise<void> {
     const { ca, cert, key } = this.options;
     this.server = createServer({ ca, cert, key, requestCert: true, rejectUnauthorized: true });
-    this.wss = new WebSocketServer({ server: this.server, path: '/tentacle' });
+    this.wss = new WebSocketServer({
+      server: this.server,
+      path: '/tentacle',
+      verifyClient: (_info, done) => {
+        if (!this.refusal) return done(true);
+        this.refusedCount++;
+        done(false, 403, this.refusal.message, { [REFUSAL_HEADER]: this.refusal.code });
+      },
+    });
     this.wss.on('connection', (socket, request) => {
       const cn = (request.socket as TLSSocket).getPeerCertificate().subject.CN;
       this.accept(socket, Array.isArray(cn) ? cn.join(',') : (cn ?? ''));

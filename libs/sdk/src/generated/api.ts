@@ -155,6 +155,15 @@ export interface Enrolment {
   expiresAt: string;
 }
 
+export interface EnrolmentCa {
+  /** PEM certificate of the brain's CA (public; trust it only if its fingerprint is pinned) */
+  caCertificate: string;
+  /** sha256 of its DER encoding, hex */
+  fingerprint: string;
+  /** Whether this brain can sign enrolments (has ssl.caKey) */
+  enabled: boolean;
+}
+
 export interface GrantWorkgroupRequest {
   /** Absolute workgroup path ("/g1/sub"); "" or "/" is the root. Must lie under your root group. Only an existing direct child of your root group. */
   path: string;
@@ -430,6 +439,14 @@ export class GeneratedApi {
    */
   async enrol(body: EnrolRequest): Promise<Enrolment> {
     return this.transport.request<Enrolment>({ method: 'POST', path: '/api/v2/enrol', body });
+  }
+
+  /**
+   * The brain's CA certificate, for a new node to check against the fingerprint pinned in its token
+   * `GET /api/v2/enrol/ca`
+   */
+  async getEnrolmentCa(): Promise<EnrolmentCa> {
+    return this.transport.request<EnrolmentCa>({ method: 'GET', path: '/api/v2/enrol/ca' });
   }
 
   /**

@@ -2,6 +2,7 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import type { TLSSocket } from 'node:tls';
+import { roleFromSubject } from '@octopod/pki';
 import { ApiError, V1Reply } from '../http/api-error';
 import {
   isSameOrSubPath,
@@ -46,6 +47,19 @@ function verifiedCertificateName(request: Request): string | undefined {
   if (!socket.authorized) return undefined;
   const cn = socket.getPeerCertificate?.()?.subject?.CN;
   return cn ? String(cn) : undefined;
+}
+
+/** /api/v2 takes only `admin` certificates: a node's own key must not administer the fleet. */
+function refuseUnlessAdmin(request: Request, name: string): void {
+  const role = roleFromSubject((request.socket as TLSSocket).getPeerCertificate?.()?.subject);
+  if (role === 'admin') return;
+  const what =
+    role === 'node' ? 'a node certificate' : 'a certificate without a role (made before roles existed)';
+  throw new ApiError(
+    403,
+    'certificate_not_admin',
+    `"${name}" presented ${what}; /api/v2 accepts only admin certificates ('octl pki client <name> --role admin') or an API token`,
+  );
 }
 
 /** Deny by default: the one place that decides who may call what. */
@@ -95,6 +109,7 @@ export class AccessGuard implements CanActivate {
   private async api(request: AuthedRequest): Promise<boolean> {
     const certificateName = verifiedCertificateName(request);
     if (certificateName) {
+      refuseUnlessAdmin(request, certificateName);
       request.caller = {
         kind: 'certificate',
         actor: certificateName,

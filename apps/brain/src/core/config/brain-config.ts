@@ -58,6 +58,8 @@ export const brainConfigSchema = z.object({
     caCert: z.string().min(1),
     serverCert: z.string().min(1),
     serverKey: z.string().min(1),
+    /** The CA's private key: lets the brain sign node certificates for join tokens. Without it, no enrolment. */
+    caKey: z.string().min(1).optional(),
   }),
   workgroup: z.object({
     rootPassword: z.string().min(6, 'the root workgroup password needs at least 6 characters'),
@@ -89,6 +91,7 @@ const ENV_OVERRIDES: EnvOverrides = {
   BRAIN_NAMESERVER_PORT: ['httpsNameServer', 'port'],
   BRAIN_LOG_LEVEL: ['logger', 'level'],
   BRAIN_LOG_PATH: ['logger', 'path'],
+  BRAIN_CA_KEY: ['ssl', 'caKey'],
 };
 
 /** The brain treats an empty variable as unset (e.g. `DATABASE_URL=` does not blank the file's URL). */

@@ -1,15 +1,23 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
-import { CloseCode, ProtocolError } from '@octopod/protocol';
+import { roleFromSubject } from '@octopod/pki';
+import {
+  CloseCode,
+  ProtocolError,
+  REFUSAL_HEADER,
+  UpgradeRefusal,
+  type UpgradeRefusalCode,
+} from '@octopod/protocol';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type VerifyClientCallbackAsync, type WebSocket } from 'ws';
 import type { IncomingMessage } from 'node:http';
 import { BRAIN_VERSION } from '../../core/brain-version';
 import { BRAIN_CONFIG, BRAIN_INSTANCE_ID } from '../../core/config/config.tokens';
 import type { BrainConfig } from '../../core/config/brain-config';
+import { RevocationService } from '../enrolment/revocation.service';
 import { NodePresenceService } from '../nodes/node-presence.service';
 import { LivenessService } from './liveness.service';
 import { TaskDispatcher } from '../tasks/task-dispatcher.service';
@@ -20,6 +28,11 @@ import { buildHandlers } from './handlers/handler-map';
 const HELLO_TIMEOUT_MS = 10_000;
 export const GATEWAY_PATH = '/tentacle';
 
+interface Refusal {
+  code: UpgradeRefusalCode;
+  message: string;
+}
+
 /**
  * The tentacle-facing WSS listener: TLS with a required client certificate from our CA, one session per
  * connection, connection lifecycle only (message handling lives in ./handlers).
@@ -29,6 +42,9 @@ export class GatewayServer implements BeforeApplicationShutdown {
   private readonly logger = new Logger('gateway');
   private server: Server | undefined;
   private wss: WebSocketServer | undefined;
+  /** Every open connection, greeted or not (a revocation must also close one that has not said hello yet). */
+  private readonly live = new Set<TentacleSession>();
+  private stopRevocations: (() => void) | undefined;
 
   constructor(
     @Inject(BRAIN_CONFIG) private readonly config: BrainConfig,
@@ -37,6 +53,7 @@ export class GatewayServer implements BeforeApplicationShutdown {
     private readonly presence: NodePresenceService,
     private readonly liveness: LivenessService,
     private readonly dispatcher: TaskDispatcher,
+    private readonly revocations: RevocationService,
   ) {}
 
   async listen(): Promise<AddressInfo> {
@@ -56,7 +73,9 @@ export class GatewayServer implements BeforeApplicationShutdown {
       server: this.server,
       path: GATEWAY_PATH,
       maxPayload: tentacleFace.maxPayloadBytes,
+      verifyClient: this.verifyClient,
     });
+    this.stopRevocations = this.revocations.onRevoked((node, reason) => this.closeNode(node, reason));
     this.wss.on('connection', (socket, request) => this.accept(socket, request));
     // Errors after start (e.g. EMFILE during a reconnect storm) are logged, never fatal.
     this.wss.on('error', (error) => this.logger.error({ error: error.message }, 'gateway error'));
@@ -72,6 +91,53 @@ export class GatewayServer implements BeforeApplicationShutdown {
     return server.address() as AddressInfo;
   }
 
+  /**
+   * At the upgrade, before any message: the TLS layer already checked the certificate chains to our CA; here only
+   * `node` certificates pass, and none of a revoked node unless signed for it after the revocation.
+   */
+  private readonly verifyClient: VerifyClientCallbackAsync = ({ req }, done) => {
+    const refusal = this.refusalFor(req);
+    if (!refusal) return done(true);
+    this.logger.warn(
+      { remote: req.socket.remoteAddress, code: refusal.code, reason: refusal.message },
+      'tentacle refused at upgrade',
+    );
+    done(false, 403, refusal.message, { [REFUSAL_HEADER]: refusal.code });
+  };
+
+  private refusalFor(request: IncomingMessage): Refusal | undefined {
+    const peer = (request.socket as TLSSocket).getPeerCertificate();
+    const name = String(peer?.subject?.CN ?? '');
+    const role = roleFromSubject(peer?.subject);
+    if (role !== 'node') {
+      const what = role
+        ? `an ${role} certificate`
+        : 'a certificate without a role (made before roles existed)';
+      return {
+        code: UpgradeRefusal.wrongRole,
+        message: `"${name}" presented ${what}; the tentacle gateway accepts only node certificates (enrol with a join token, or 'octl pki client ${name} --role node')`,
+      };
+    }
+    if (this.revocations.refuses(name, peer.serialNumber ?? '')) {
+      return {
+        code: UpgradeRefusal.revoked,
+        message: `node "${name}" was revoked; it can come back only by enrolling with a new join token`,
+      };
+    }
+    return undefined;
+  }
+
+  /** Closes every connection presenting `node`'s certificate; returns how many. */
+  private closeNode(node: string, reason: string): number {
+    let closed = 0;
+    for (const session of this.live) {
+      if (session.certificateName !== node) continue;
+      session.close(CloseCode.revoked, reason);
+      closed++;
+    }
+    return closed;
+  }
+
   private accept(socket: WebSocket, request: IncomingMessage): void {
     const tls = request.socket as TLSSocket;
     const certificateName = tls.getPeerCertificate()?.subject?.CN ?? '';
@@ -82,6 +148,7 @@ export class GatewayServer implements BeforeApplicationShutdown {
       remoteAddress,
       `${this.instanceId}/${randomUUID()}`,
     );
+    this.live.add(session);
     const context = {
       session,
       config: this.config,
@@ -115,6 +182,7 @@ export class GatewayServer implements BeforeApplicationShutdown {
     );
     socket.on('close', (code, reason) => {
       clearTimeout(helloTimer);
+      this.live.delete(session);
       peer.close(`socket closed (${code})`);
       this.registry.remove(session);
       // Always recorded (the holder condition protects a newer connection), after the join by the serial chain.
@@ -131,6 +199,7 @@ export class GatewayServer implements BeforeApplicationShutdown {
   /** Before Prisma and Redis close: drop connections, record that this instance holds nothing, withdraw presence. */
   async beforeApplicationShutdown(): Promise<void> {
     if (!this.server) return;
+    this.stopRevocations?.();
     this.wss?.close();
     for (const session of this.registry.all()) session.close(CloseCode.shuttingDown, 'brain shutting down');
     await this.presence

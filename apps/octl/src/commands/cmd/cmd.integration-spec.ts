@@ -18,7 +18,7 @@ beforeAll(() => {
   tmp = makeTempDir('octopod-octl-cmd-');
   const pki = makeTestPki(tmp.path);
   const brain = pki.server('brain');
-  const client = pki.client('admin', 'octl');
+  const client = pki.admin('admin', 'octl');
   tls = {
     ca: readFileSync(pki.caPath),
     cert: readFileSync(brain.certPath),

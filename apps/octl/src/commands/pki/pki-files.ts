@@ -47,16 +47,18 @@ export function writePair(dirOption: string, name: string, pair: CertifiedKey): 
       commonName: cert.commonName,
       issuer: cert.issuerCommonName,
       hosts: cert.hosts,
+      ...(cert.role ? { role: cert.role } : {}),
       notAfter: cert.notAfter.toISOString(),
     },
     key: { path: keyPath, mode: '0600' },
   };
   const hosts = cert.hosts.length > 0 ? `, hosts ${cert.hosts.join(' ')}` : '';
+  const role = cert.role ? `, role ${cert.role}` : '';
   return {
     data,
     table: () =>
       [
-        `wrote ${certPath} (certificate CN=${cert.commonName}, issued by ${cert.issuerCommonName}${hosts}, valid until ${data.certificate.notAfter.slice(0, 10)})`,
+        `wrote ${certPath} (certificate CN=${cert.commonName}${role}, issued by ${cert.issuerCommonName}${hosts}, valid until ${data.certificate.notAfter.slice(0, 10)})`,
         `wrote ${keyPath} (private key, mode 0600)`,
       ].join('\n'),
   };

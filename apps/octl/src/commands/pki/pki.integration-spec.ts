@@ -79,13 +79,23 @@ describe('octl pki', () => {
     expect(report.key).toEqual({ path: join(tmp.path, 'brain.key'), mode: '0600' });
     expect(isIssuedBy(pem('brain.pem'), pem('ca.pem'))).toBe(true);
 
-    expect((await octl('pki', 'client', 'pi-1', '--dir', tmp.path)).code).toBe(0);
-    expect(describeCertificate(pem('pi-1.pem')).commonName).toBe('pi-1');
+    const node = await octl('pki', 'client', 'pi-1', '--dir', tmp.path, '-o', 'table');
+    expect(node.code).toBe(0);
+    expect(node.stdout).toContain('(certificate CN=pi-1, role node, issued by Octopod CA');
+    expect(describeCertificate(pem('pi-1.pem'))).toMatchObject({ commonName: 'pi-1', role: 'node' });
     expect(isIssuedBy(pem('pi-1.pem'), pem('ca.pem'))).toBe(true);
     expect(mode(join(tmp.path, 'pi-1.key'))).toBe(0o600);
     expect((await octl('pki', 'client', 'pi-1', '--dir', tmp.path)).stderr).toContain(
       'pi-1.pem already exists',
     );
+
+    const admin = await octl('pki', 'client', 'ops', '--role', 'admin', '--dir', tmp.path);
+    expect(admin.code).toBe(0);
+    expect(JSON.parse(admin.stdout).certificate).toMatchObject({ commonName: 'ops', role: 'admin' });
+    expect(describeCertificate(pem('ops.pem')).role).toBe('admin');
+    const bad = await octl('pki', 'client', 'x', '--role', 'root', '--dir', tmp.path);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('Allowed choices are node, admin');
   });
 
   it('explains a missing CA, a bad name and a missing --dir', async () => {
