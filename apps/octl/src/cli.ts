@@ -164,6 +164,12 @@ export async function runOctl(argv: readonly string[], io: CliIo): Promise<numbe
           return client;
         },
       }),
+    brainLocation: () => {
+      const { httpsNameServer: ns, brain } = loaded();
+      return ns.enable
+        ? { brainName: brain.name, nameServer: { host: ns.host, port: ns.port, httpPort: ns.httpPort } }
+        : { brainName: brain.name, apiAddress: `${brain.ip}:${brain.port}` };
+    },
     output: () => createOutput(selected(), (t) => void io.stdout.write(t)),
     format: selected,
     terminal: {

@@ -4,7 +4,25 @@ import type { WorkgroupPlace } from './commands/wg/current-path';
 import type { OutputFormat, OutputSink } from './output/output';
 
 /** The brain operations octl's node commands use; tests pass fakes of exactly this. */
-export type NodeApi = Pick<OctopodClient, 'listNodes' | 'resolveNodes' | 'getNodeStatus' | 'pruneNode'>;
+export type NodeApi = Pick<
+  OctopodClient,
+  | 'listNodes'
+  | 'resolveNodes'
+  | 'getNodeStatus'
+  | 'pruneNode'
+  | 'createJoinToken'
+  | 'listJoinTokens'
+  | 'revokeNode'
+>;
+
+/** How nodes can find the brain, as octl.yaml says (for the `tentacle join` line of `node token create`). */
+export interface BrainLocation {
+  brainName: string;
+  /** The name server's HTTPS address (and plain-HTTP port), when octl uses one. */
+  nameServer?: { host: string; port: number; httpPort?: number };
+  /** The brain's API, `ip:port`, when octl dials it directly. */
+  apiAddress?: string;
+}
 
 /** The brain operations of remote execution and task history. */
 export type TaskApi = Pick<
@@ -48,6 +66,8 @@ export interface CliContext {
   access(): Promise<AccessApi>;
   /** The API token octl keeps (`login`, `logout`). */
   session(): Session;
+  /** Where the brain is, from octl.yaml. */
+  brainLocation(): BrainLocation;
   output(): OutputSink;
   format(): OutputFormat;
   terminal: Terminal;

@@ -3,6 +3,11 @@
 import {
   OctopodApiError,
   type BrainInfo,
+  type CreatedJoinToken,
+  type CreateJoinTokenRequest,
+  type JoinToken,
+  type JoinTokenList,
+  type Revocation,
   type Node,
   type NodeList,
   type NodeStatus,
@@ -98,6 +103,49 @@ export class FakeBrain implements NodeApi {
     if (this.find(name).state !== 'online')
       throw new OctopodApiError(409, 'node_not_online', `node ${name} is not online`);
     return makeStatus(name);
+  }
+
+  readonly joinTokens: JoinToken[] = [];
+
+  async createJoinToken(body: CreateJoinTokenRequest): Promise<CreatedJoinToken> {
+    this.calls.push(`createJoinToken ${JSON.stringify(body)}`);
+    const ttl = body.ttlSeconds ?? 3600;
+    if (ttl > 7 * 86400)
+      throw new OctopodApiError(400, 'bad_ttl', 'ttlSeconds must be at most 604800 (7 days)');
+    const id = `t${this.joinTokens.length + 1}`.padEnd(16, '0');
+    const expiresAt = new Date(NOW + ttl * 1000).toISOString();
+    const token = {
+      id,
+      name: body.name ?? null,
+      createdBy: 'admin',
+      createdAt: new Date(NOW).toISOString(),
+      expiresAt,
+    };
+    this.joinTokens.push(token);
+    const caFingerprint = 'ab'.repeat(32);
+    return {
+      token: `octopod-join1.${id}.${'s'.repeat(43)}.${caFingerprint}`,
+      id,
+      name: token.name,
+      expiresAt,
+      caFingerprint,
+    };
+  }
+
+  async listJoinTokens(): Promise<JoinTokenList> {
+    this.calls.push('listJoinTokens');
+    return { tokens: [...this.joinTokens] };
+  }
+
+  async revokeNode(name: string): Promise<Revocation> {
+    this.calls.push(`revokeNode ${name}`);
+    const node = this.find(name);
+    return {
+      node: name,
+      revokedAt: new Date(NOW).toISOString(),
+      certificatesRevoked: 0,
+      disconnected: node.connected ? 1 : 0,
+    };
   }
 
   async pruneNode(name: string): Promise<void> {
