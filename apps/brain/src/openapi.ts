@@ -7,8 +7,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Octopod brain API')
     .setDescription(
-      "Native REST API of the Octopod brain. Authenticate with a client certificate from the brain's CA or " +
-        '`Authorization: Bearer <secret>`. Errors are `{statusCode, code, message}` with a stable `code`.',
+      "Native REST API of the Octopod brain. Authenticate with an admin client certificate from the brain's CA or " +
+        '`Authorization: Bearer <API token>` (from `POST /api/v2/auth/login`); `x-workgroup-path` narrows the ' +
+        'caller to a group at or below its own. Every response carries `x-correlation-id`. Errors are ' +
+        '`{statusCode, code, message}` with a stable `code`.',
     )
     .setVersion(BRAIN_VERSION)
     .addBearerAuth()
