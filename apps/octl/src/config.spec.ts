@@ -55,6 +55,7 @@ describe('parseConfig', () => {
         'ssl: {caCert: pki/ca.pem, clientCert: /abs/client.pem, clientKey: pki/client.key}',
         'git: {serveUrl: "http://x"}',
         'workgroup: {root: "", password: pw}',
+        'auth: {tokenFile: tokens/lab.json}',
       ].join('\n'),
       '/etc/octl/octl.yaml',
     );
@@ -67,6 +68,7 @@ describe('parseConfig', () => {
         clientKey: '/etc/octl/pki/client.key',
       },
       workgroup: { root: '', password: 'pw' },
+      auth: { tokenFile: '/etc/octl/tokens/lab.json' },
     });
   });
 
