@@ -139,7 +139,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const rootPassword = `e2e-${randomSuffix()}`;
   const redisKeyPrefix = `octopod-e2e-${randomSuffix()}:`;
   const redisUrl = redisBaseUrl();
-  const admin = pki.client('admin');
+  const admin = pki.admin();
   const database = await createDatabase();
 
   const started: SpawnedProcess[] = [];
@@ -177,7 +177,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       octlFace: { ip: '127.0.0.1', port: api },
       database: { url: database.url },
       redis: { url: redisUrl, keyPrefix: redisKeyPrefix },
-      ssl: { caCert: pki.caPath, serverCert: brainCert.certPath, serverKey: brainCert.keyPath },
+      // With the CA key the brain signs enrolments (join tokens).
+      ssl: {
+        caCert: pki.caPath,
+        serverCert: brainCert.certPath,
+        serverKey: brainCert.keyPath,
+        caKey: pki.caKeyPath,
+      },
       workgroup: { rootPassword },
       logger: { path: '', level: 'info' },
       workspace: { root: join(dir, 'brain-workspace') },
