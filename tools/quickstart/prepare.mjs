@@ -11,6 +11,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(join(root, 'package.json'));
 const {
   createCa,
+  describeCertificate,
   issueClientCert,
   issueServerCert,
   hasCertifiedKey,
@@ -43,17 +44,26 @@ function ensureCa() {
   return ca;
 }
 
-function ensureCert(file, issue) {
-  if (hasCertifiedKey(dirs.pki, file)) return;
+const reissued = [];
+/** Keeps an existing certificate unless it is a client certificate without the role it needs (made before roles). */
+function ensureCert(file, issue, role) {
+  if (hasCertifiedKey(dirs.pki, file)) {
+    const current = describeCertificate(readCertifiedKey(dirs.pki, file).certPem).role;
+    if (role === undefined || current === role) return;
+    reissued.push(file);
+  } else {
+    made.push(`pki/${file}.pem`);
+  }
   writeCertifiedKey(dirs.pki, file, issue());
-  made.push(`pki/${file}.pem`);
 }
 
 const ca = ensureCa();
 ensureCert('nameserver', () => issueServerCert(ca, { commonName: 'nameserver' }));
 ensureCert('brain', () => issueServerCert(ca, { commonName: 'brain' }));
-for (const name of TENTACLES) ensureCert(name, () => issueClientCert(ca, { commonName: name }));
-ensureCert('octl', () => issueClientCert(ca, { commonName: 'admin' }));
+for (const name of TENTACLES) {
+  ensureCert(name, () => issueClientCert(ca, { commonName: name, role: 'node' }), 'node');
+}
+ensureCert('octl', () => issueClientCert(ca, { commonName: 'admin', role: 'admin' }), 'admin');
 
 const pki = (file) => join(dirs.pki, file);
 
@@ -96,6 +106,13 @@ ensureConfig('nameserver.yaml', {
   logger: { path: '', namePrefix: 'nameserver', level: 'info' },
 });
 
+const brainSsl = {
+  caCert: pki('ca.pem'),
+  serverCert: pki('brain.pem'),
+  serverKey: pki('brain.key'),
+  // The brain signs enrolments (octl node token create, tentacle join) with the CA key.
+  caKey: pki('ca.key'),
+};
 ensureConfig('brain.yaml', {
   name: 'brain',
   httpsNameServer: { enable: true, host: '127.0.0.1', port: PORTS.nsHttps, requestInterval: 1 },
@@ -109,7 +126,7 @@ ensureConfig('brain.yaml', {
   octlFace: { ip: '127.0.0.1', port: PORTS.api },
   database: { url: DATABASE_URL },
   redis: { url: 'redis://127.0.0.1:6379/0' },
-  ssl: { caCert: pki('ca.pem'), serverCert: pki('brain.pem'), serverKey: pki('brain.key') },
+  ssl: brainSsl,
   workgroup: { rootPassword },
   logger: { path: '', namePrefix: 'brain', level: 'info' },
   workspace: { root: join(dirs.data, 'brain/workspace') },
@@ -136,4 +153,22 @@ ensureConfig('octl.yaml', {
   workgroup: { root: '', password: rootPassword, currentPathFile: join(dirs.data, 'octl-current-path.yaml') },
 });
 
+// A brain.yaml from before enrolment existed lacks the CA key: add it, keeping everything else.
+const brainYaml = readYaml('brain.yaml');
+if (brainYaml.ssl && !brainYaml.ssl.caKey) {
+  brainYaml.ssl.caKey = brainSsl.caKey;
+  writeFileSync(
+    join(dirs.config, 'brain.yaml'),
+    `# Made by the quick start (tools/quickstart/prepare.mjs); delete it to regenerate.\n${YAML.stringify(brainYaml)}`,
+    { mode: 0o600 },
+  );
+  made.push('config/brain.yaml (ssl.caKey)');
+}
+
 if (made.length) console.log(`quickstart: created ${made.join(', ')} in .run/quickstart/`);
+if (reissued.length) {
+  console.log(
+    `quickstart: reissued ${reissued.join(', ')} with a certificate role (node or admin); ` +
+      'restart what runs: npm run quickstart -- stop && npm run quickstart',
+  );
+}
