@@ -3,7 +3,13 @@ import { Command, CommanderError } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { registerAuditCommand } from './commands/audit/audit.command';
 import { registerAuthCommands } from './commands/auth/auth.commands';
-import { createSession, withTokenFile, type SecretInput, type Session } from './commands/auth/session';
+import {
+  createSession,
+  tokenRoot,
+  withTokenFile,
+  type SecretInput,
+  type Session,
+} from './commands/auth/session';
 import { registerNodeCommands } from './commands/node/node.commands';
 import { registerPkiCommands } from './commands/pki/pki.commands';
 import { findConfigFile, parseConfig, type OctlConfig } from './config';
@@ -132,7 +138,14 @@ export async function runOctl(argv: readonly string[], io: CliIo): Promise<numbe
   const globals = (): GlobalOptions => program?.opts<GlobalOptions>() ?? {};
   const selected = (): OutputFormat => (format ??= selectFormat(globals().output, io.stdout.isTTY === true));
   const loaded = (): OctlConfig => (config ??= loadConfig(io, globals().config));
-  const workgroup = (): WorkgroupPlace => (place ??= io.place ?? workgroupPlace(loaded().workgroup));
+  // Logged in with a token, octl's root group is the token's group (octl.yaml's `workgroup.root` otherwise).
+  const workgroup = (): WorkgroupPlace =>
+    (place ??=
+      io.place ??
+      workgroupPlace({
+        ...loaded().workgroup,
+        root: tokenRoot(loaded(), io.home) ?? loaded().workgroup.root,
+      }));
   const connect = (path = workgroup().current()): Promise<OctopodClient> => {
     let client = clients.get(path);
     if (!client) {

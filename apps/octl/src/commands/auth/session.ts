@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { OctopodClient } from '@octopod/sdk';
 import { join } from 'node:path';
 import { OctlError } from '../../errors';
@@ -98,6 +99,23 @@ export function createSession(sources: SessionSources): Session {
       return fromStdin ? readAll(stdin) : readHidden(stdin, sources.writePrompt, prompt);
     },
   };
+}
+
+/**
+ * The workgroup octl acts as when it authenticates with a saved token (no client certificate): the token's own
+ * group, which is the root of everything octl may do. Undefined with a certificate, or without a usable token file.
+ */
+export function tokenRoot(
+  config: { auth: { tokenFile?: string }; brain: { name: string }; ssl: { clientCert?: string } },
+  home: string,
+): string | undefined {
+  if (config.ssl.clientCert) return undefined;
+  try {
+    const saved = JSON.parse(readFileSync(tokenFileOf(config, home), 'utf8')) as { path?: unknown };
+    return typeof saved.path === 'string' ? saved.path.replace(/\/+$/, '') : undefined;
+  } catch {
+    return undefined; // no file, a bare token, or damaged: the SDK reports it when it is used
+  }
 }
 
 /** The config with the token file filled in, for the SDK. */
