@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { BRAIN_CONFIG } from '../../core/config/config.tokens';
 import type { BrainConfig } from '../../core/config/brain-config';
 import { hashPassword, verifyPassword } from './password-hash';
@@ -89,6 +89,7 @@ export interface MembershipChange {
 export class WorkgroupService {
   private readonly logger = new Logger('workgroup');
   private readonly verified = new Map<string, number>();
+  private decoy: Promise<string> | undefined;
 
   constructor(
     @Inject(BRAIN_CONFIG) private readonly config: BrainConfig,
@@ -114,13 +115,23 @@ export class WorkgroupService {
   async checkPassword(path: string, password: string): Promise<boolean> {
     if (!password) return false;
     const group = await this.groups.find(path);
-    if (!group?.passwordHash) return false; // missing, or made by `add` and never granted
+    if (!group?.passwordHash) {
+      // Missing, or made by `add` and never granted. The same slow check runs anyway, so the answer's timing does
+      // not tell which groups exist.
+      await verifyPassword(password, await this.decoyHash());
+      return false;
+    }
     const digest = createHash('sha256').update(`${path}\0${password}\0${group.passwordHash}`).digest('hex');
     const until = this.verified.get(digest);
     if (until && until > Date.now()) return true;
     if (!(await verifyPassword(password, group.passwordHash))) return false;
     this.remember(digest);
     return true;
+  }
+
+  /** A hash no password matches, made once, to spend a real check's time on a group that cannot log in. */
+  private decoyHash(): Promise<string> {
+    return (this.decoy ??= hashPassword(randomBytes(32).toString('hex')));
   }
 
   /** Members of a group, sorted: every node for the root; null when there is no such group. */
