@@ -75,6 +75,7 @@ export class EnrolmentController {
   @ApiOkResponse({ type: RevocationDto })
   @ApiResponse({ status: 404, type: ApiErrorDto, description: 'node_not_found' })
   async revoke(@Param('name') name: string, @Req() request: AuthedRequest): Promise<RevocationDto> {
+    request.scopeTargets = [name]; // for the audit trail
     const outcome = await this.revocations.revoke(name, actorOf(request));
     return { ...outcome, revokedAt: outcome.revokedAt.toISOString() };
   }
@@ -113,8 +114,10 @@ export class EnrolmentController {
   @ApiResponse({ status: 403, type: ApiErrorDto, description: 'join_token_wrong_name' })
   @ApiResponse({ status: 409, type: ApiErrorDto, description: 'join_token_used, node_name_taken' })
   @ApiResponse({ status: 503, type: ApiErrorDto, description: 'enrolment_disabled' })
-  async enrol(@Body() body: EnrolRequestDto): Promise<EnrolmentDto> {
-    const enrolment = await this.enrolment.enrol(parseEnrol(body));
+  async enrol(@Body() body: EnrolRequestDto, @Req() request: AuthedRequest): Promise<EnrolmentDto> {
+    const enrolRequest = parseEnrol(body);
+    request.scopeTargets = [enrolRequest.name]; // for the audit trail
+    const enrolment = await this.enrolment.enrol(enrolRequest);
     return { ...enrolment, expiresAt: enrolment.expiresAt.toISOString() };
   }
 }

@@ -17,6 +17,9 @@ describe('join tokens and enrolment (real HTTPS, Postgres)', () => {
   it('makes a single-use token that pins the CA fingerprint, and lists it without its secret', async () => {
     const created = await createToken(t, { ttlSeconds: 600, name: 'e-list' });
     const caFingerprint = describeCertificate(t.pki.ca.certPem).fingerprint;
+    // What a new node fetches (without any certificate) to check against the fingerprint in its token.
+    const ca = await t.api('/api/v2/enrol/ca', { cert: null });
+    expect(ca.json()).toEqual({ caCertificate: t.pki.ca.certPem, fingerprint: caFingerprint, enabled: true });
     expect(created).toMatchObject({ name: 'e-list', caFingerprint });
     const parts = parseJoinToken(created.token);
     expect(parts).toMatchObject({ id: created.id, caFingerprint });
@@ -64,6 +67,11 @@ describe('join tokens and enrolment (real HTTPS, Postgres)', () => {
     expect(isIssuedBy(body.certificate, t.pki.ca.certPem)).toBe(true);
 
     await t.tentacle('e-1', { cert: res.file }).join();
+    const audit = await waitFor(async () => {
+      const found = await t.api('/api/v2/audit?action=enrol&node=e-1');
+      return (found.json() as { items: { targets: string[]; outcome: string }[] }).items[0];
+    });
+    expect(audit).toMatchObject({ targets: ['e-1'], outcome: 'ok' });
     await waitFor(
       async () => ((await t.api('/api/v2/nodes/e-1')).json() as { state: string }).state === 'online',
     );
@@ -212,6 +220,7 @@ describe('enrolment without a CA key', () => {
     });
     const res = await enrol(t, { token: 'x', name: 'n', csr: 'y' });
     expect(res.status).toBe(503);
+    expect((await t.api('/api/v2/enrol/ca', { cert: null })).json()).toMatchObject({ enabled: false });
     expect(errorOf(res).code).toBe('enrolment_disabled');
   });
 });

@@ -3,6 +3,7 @@ import { NodesModule } from '../nodes/nodes.module';
 import { EnrolmentController } from './enrolment.controller';
 import { EnrolmentRepository } from './enrolment.repository';
 import { EnrolmentService } from './enrolment.service';
+import { RevocationBus } from './revocation-bus';
 import { RevocationService } from './revocation.service';
 import { SigningCa } from './signing-ca';
 
@@ -13,7 +14,7 @@ import { SigningCa } from './signing-ca';
 @Module({
   imports: [NodesModule],
   controllers: [EnrolmentController],
-  providers: [EnrolmentRepository, EnrolmentService, RevocationService, SigningCa],
+  providers: [EnrolmentRepository, EnrolmentService, RevocationBus, RevocationService, SigningCa],
   exports: [RevocationService],
 })
 export class EnrolmentModule {}

@@ -163,7 +163,7 @@ export class EnrolmentService {
       checkUnused((await this.repository.findToken(token.id)) ?? token);
       throw ApiError.conflict('join_token_used', `join token ${token.id} was just used; ${NEW_TOKEN_HINT}`);
     }
-    this.revocations.issued(name, signed.summary.serial, signed.signedAt);
+    await this.revocations.issued(name, signed.summary.serial, signed.signedAt);
     this.logger.log({ node: name, token: token.id, serial: signed.summary.serial }, 'node enrolled');
     return {
       name,

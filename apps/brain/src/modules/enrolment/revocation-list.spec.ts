@@ -27,6 +27,22 @@ describe('revocation list', () => {
     expect(list.refuses('pi-1', 'cc03')).toBe(true);
   });
 
+  it('gives the same answer whichever order news of a revocation and an enrolment arrive in', () => {
+    const enrolFirst = new RevocationList();
+    enrolFirst.issued('pi-1', 'dd04', at(3000));
+    enrolFirst.revoked('pi-1', at(2000));
+    const revokeFirst = new RevocationList();
+    revokeFirst.revoked('pi-1', at(2000));
+    revokeFirst.issued('pi-1', 'dd04', at(3000));
+    for (const list of [enrolFirst, revokeFirst]) {
+      expect(list.refuses('pi-1', 'dd04')).toBe(false);
+      expect(list.refuses('pi-1', 'ee05')).toBe(true);
+    }
+    // An older revocation arriving late does not move the revocation back.
+    revokeFirst.revoked('pi-1', at(1000));
+    expect(revokeFirst.refuses('pi-1', 'dd04')).toBe(false);
+  });
+
   it('loads revocations and the unrevoked certificates signed after them', () => {
     const list = new RevocationList();
     list.load(

@@ -24,11 +24,12 @@ export interface CertificateRow {
  */
 export class RevocationList {
   private readonly revokedAt = new Map<string, number>();
-  private readonly allowed = new Map<string, Set<string>>();
+  /** Per node, certificates the brain signed (serial -> when); only those after a revocation matter. */
+  private readonly signed = new Map<string, Map<string, number>>();
 
   load(revocations: RevocationRow[], certificates: CertificateRow[]): void {
     this.revokedAt.clear();
-    this.allowed.clear();
+    this.signed.clear();
     for (const row of revocations) this.revokedAt.set(row.node, row.revokedAt.getTime());
     for (const row of certificates) if (!row.revokedAt) this.issued(row.node, row.serial, row.issuedAt);
   }
@@ -37,19 +38,24 @@ export class RevocationList {
     return this.revokedAt.size;
   }
 
-  /** From `at` on, no certificate of `node` is accepted until a new one is issued. */
+  /** From `at` on, no certificate of `node` signed until then is accepted. */
   revoked(node: string, at: Date): void {
-    this.revokedAt.set(node, at.getTime());
-    this.allowed.delete(node);
+    const time = Math.max(at.getTime(), this.revokedAt.get(node) ?? 0);
+    this.revokedAt.set(node, time);
+    const serials = this.signed.get(node);
+    for (const [serial, signedAt] of serials ?? []) if (signedAt <= time) serials?.delete(serial);
   }
 
-  /** A certificate the brain signed for `node` at `at`: accepted if that is after the node's revocation. */
+  /**
+   * A certificate the brain signed for `node` at `at`: accepted after the node's revocation only if signed later.
+   * Kept even when the node is not revoked (yet), so news of a revocation and an enrolment may come in any order.
+   */
   issued(node: string, serial: string, at: Date): void {
     const revokedAt = this.revokedAt.get(node);
-    if (revokedAt === undefined || at.getTime() <= revokedAt) return;
-    let serials = this.allowed.get(node);
-    if (!serials) this.allowed.set(node, (serials = new Set()));
-    serials.add(normalizeSerial(serial));
+    if (revokedAt !== undefined && at.getTime() <= revokedAt) return;
+    let serials = this.signed.get(node);
+    if (!serials) this.signed.set(node, (serials = new Map()));
+    serials.set(normalizeSerial(serial), at.getTime());
   }
 
   isRevoked(node: string): boolean {
@@ -59,6 +65,6 @@ export class RevocationList {
   /** True when the gateway must refuse this certificate. */
   refuses(node: string, serial: string): boolean {
     if (!this.revokedAt.has(node)) return false;
-    return !this.allowed.get(node)?.has(normalizeSerial(serial));
+    return !this.signed.get(node)?.has(normalizeSerial(serial));
   }
 }

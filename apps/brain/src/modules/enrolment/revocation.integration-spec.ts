@@ -1,6 +1,8 @@
 import { issueServerCert, writeCertifiedKey } from '@octopod/pki';
 import { CloseCode, UpgradeRefusal } from '@octopod/protocol';
-import { waitFor } from '@octopod/testing';
+import { FakeTentacle, waitFor } from '@octopod/testing';
+import pino from 'pino';
+import { startBrain, type RunningBrain } from '../../bootstrap';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT_PASSWORD, startTestBrain, type TestBrain } from '../../../test/brain-harness';
 import { createToken, enrolAs } from './enrol.helper-spec';
@@ -33,6 +35,13 @@ describe('revocation and certificate roles (real sockets, Postgres)', () => {
     const closed = await live.whenClosed();
     expect(closed).toEqual({ code: CloseCode.revoked, reason: 'certificate revoked by admin' });
     await waitFor(async () => !(await node('r1')).connected);
+
+    const audit = await waitFor(async () => {
+      const res = await t.api('/api/v2/audit?action=revokeNode&node=r1');
+      const { items } = res.json() as { items: { actor: string; targets: string[]; outcome: string }[] };
+      return items[0];
+    });
+    expect(audit).toMatchObject({ actor: 'admin', targets: ['r1'], outcome: 'ok' });
 
     const again = t.tentacle('r1');
     await expect(again.opened).rejects.toThrow(/upgrade refused: 403 revoked/);
@@ -106,5 +115,65 @@ describe('revocation and certificate roles (real sockets, Postgres)', () => {
       const res = await t.api('/api/v1/node/info?name=r3', { headers, cert });
       expect(res.status, cert).toBe(200);
     }
+  });
+});
+
+describe('revocation across two brain instances sharing Postgres and Redis', () => {
+  let t: TestBrain;
+  let second: RunningBrain;
+  /** A fake tentacle connected to the second instance's gateway. */
+  const atSecond = (name: string, cert = name) =>
+    new FakeTentacle({
+      url: `wss://127.0.0.1:${second.gatewayPort}/tentacle`,
+      caPath: t.pki.caPath,
+      certPath: `${t.pki.dir}/${cert}.pem`,
+      keyPath: `${t.pki.dir}/${cert}.key`,
+      name,
+    });
+
+  beforeAll(async () => {
+    t = await startTestBrain();
+    const config = {
+      ...t.config,
+      octlFace: { ...t.config.octlFace, port: 0 },
+      tentacleFace: { ...t.config.tentacleFace, port: 0 },
+    };
+    second = await startBrain(config, { api: true, worker: false }, pino({ level: 'warn' }));
+  });
+  afterAll(async () => {
+    await second?.close();
+    await t.stop();
+  });
+
+  it("closes the node's connection held by the other instance, which then refuses it and takes it back once enrolled", async () => {
+    t.pki.client('m1');
+    const held = atSecond('m1');
+    await held.join();
+    await waitFor(async () => ((await t.api('/api/v2/nodes/m1')).json() as NodeBody).connected);
+
+    const res = await t.api('/api/v2/nodes/m1/revoke', { method: 'POST' });
+    expect(res.json()).toMatchObject({ disconnected: 0 }); // not held by the instance that answered
+    expect(await held.whenClosed()).toEqual({
+      code: CloseCode.revoked,
+      reason: 'certificate revoked by admin',
+    });
+    const again = atSecond('m1');
+    await expect(again.opened).rejects.toThrow(/403 revoked/);
+    await again.close();
+
+    const { token } = await createToken(t, { name: 'm1' });
+    const enrolled = await enrolAs(t, token, 'm1');
+    expect(enrolled.status).toBe(201);
+    // Published to the other instance: it accepts the new certificate (retrying until the news has arrived).
+    await waitFor(async () => {
+      const back = atSecond('m1', enrolled.file);
+      try {
+        await back.join();
+        return true;
+      } catch {
+        await back.close();
+        return false;
+      }
+    });
   });
 });
