@@ -72,7 +72,13 @@ export async function startBenchBrain({ logLevel = 'info', tentacleFace = {} } =
     octlFace: { ip: '127.0.0.1', port: apiPort },
     database: { url: dbUrl.toString() },
     redis: { url: REDIS_URL, keyPrefix: `bench-${suffix}:` },
-    ssl: { caCert: join(dir, 'ca.pem'), serverCert: server.certPath, serverKey: server.keyPath },
+    // The CA key lets the brain sign enrolments (tools/bench/enrol).
+    ssl: {
+      caCert: join(dir, 'ca.pem'),
+      serverCert: server.certPath,
+      serverKey: server.keyPath,
+      caKey: join(dir, 'ca.key'),
+    },
     workgroup: { rootPassword: `bench-${suffix}` },
     logger: { level: logLevel },
   };
