@@ -1,10 +1,10 @@
-import { CloseCode, nodeStatusSchema } from '@octopod/protocol';
+import { CloseCode, nodeStatusSchema, UpgradeRefusal } from '@octopod/protocol';
 import { makeTempDir, makeTestPki, waitFor, type TestPki } from '@octopod/testing';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, type TentacleConfig } from './config';
-import { startTentacle, type TentacleHandle } from './tentacle';
+import { startTentacle, type TentacleDeps, type TentacleHandle } from './tentacle';
 import { captureLogger } from './testing/capture-logger';
 import { FakeBrain, type FakeBrainOptions } from './testing/fake-brain';
 import { FakeNameServer } from './testing/fake-name-server';
@@ -51,9 +51,12 @@ function config(dir: string, overrides: Record<string, unknown>, certName = 'pi-
   });
 }
 
-function start(cfg: TentacleConfig): { tentacle: TentacleHandle; logs: ReturnType<typeof captureLogger> } {
+function start(
+  cfg: TentacleConfig,
+  deps: Omit<TentacleDeps, 'logger'> = {},
+): { tentacle: TentacleHandle; logs: ReturnType<typeof captureLogger> } {
   const logs = captureLogger();
-  const tentacle = startTentacle(cfg, { logger: logs.logger });
+  const tentacle = startTentacle(cfg, { logger: logs.logger, ...deps });
   cleanups.push(() => tentacle.stop());
   return { tentacle, logs };
 }
@@ -218,5 +221,54 @@ describe('tentacle link against a fake brain', () => {
     // stop() resolves only after the reconnect loop ended, so no later dial can reach the brain.
     await brain.close();
     expect(brain.connections).toHaveLength(1);
+  });
+});
+
+describe('a revoked tentacle', () => {
+  /** Backoff pinned to its cap (random = 1): 0.2 s. */
+  const startRevocable = async () => {
+    const brain = await fakeBrain();
+    const { tentacle, logs } = start(config(scratch(), direct(brain)), { random: () => 1 });
+    const revoked = new Promise<{ reason: string }>((resolve) => tentacle.events.once('revoked', resolve));
+    return { brain, tentacle, logs, revoked };
+  };
+
+  it('stops for good when the brain closes its live connection with 4401, saying how to come back', async () => {
+    const { brain, tentacle, logs, revoked } = await startRevocable();
+    const connection = await brain.nextConnection();
+    await waitFor(() => tentacle.link.connected);
+    connection.socket.close(CloseCode.revoked, 'certificate revoked by admin');
+    expect(await revoked).toEqual({ reason: 'certificate revoked by admin' });
+    const [line] = logs.find(/revoked this node's certificate; not reconnecting/);
+    expect(line).toMatchObject({ level: ERROR_LEVEL, reason: 'certificate revoked by admin' });
+    expect(line.msg).toContain('octl node token create --name pi-1');
+    expect(line.msg).toContain('tentacle join --token');
+    // The link's loop has ended on its own: no attempt follows.
+    await tentacle.link.whenDone();
+    expect(tentacle.link.connected).toBe(false);
+    expect(brain.connections).toHaveLength(1);
+  });
+
+  it('stops for good when the gateway refuses the upgrade as revoked', async () => {
+    const { brain, tentacle, revoked, logs } = await startRevocable();
+    brain.refusal = { code: UpgradeRefusal.revoked, message: 'node "pi-1" was revoked' };
+    expect((await revoked).reason).toBe('node "pi-1" was revoked');
+    await tentacle.link.whenDone();
+    expect(brain.refusedCount).toBe(1);
+    expect(logs.find(/not reconnecting/)).toHaveLength(1);
+  });
+
+  it('waits the longest backoff after a wrong-role refusal, logs the reason as an error, and keeps trying', async () => {
+    const { brain, tentacle, logs } = await startRevocable();
+    brain.refusal = { code: UpgradeRefusal.wrongRole, message: '"pi-1" presented an admin certificate' };
+    const retry = await new Promise<{ delayMs: number }>((resolve) => tentacle.events.once('retry', resolve));
+    expect(retry.delayMs).toBe(200); // the cap
+    expect(logs.find('brain refused this tentacle')[0]).toMatchObject({
+      level: ERROR_LEVEL,
+      code: 'refused',
+      reason: '"pi-1" presented an admin certificate',
+    });
+    brain.refusal = undefined;
+    await waitFor(() => tentacle.link.connected);
   });
 });
