@@ -45,7 +45,11 @@ export class NodesController {
     if (query.state !== undefined && !STATES.includes(query.state)) {
       throw new ApiError(400, 'bad_state', `state must be one of ${STATES.join(', ')}`);
     }
-    const nodes = await this.scope.filter(await this.nodes.list(query.state), scopeOf(request), (n) => n.name);
+    const nodes = await this.scope.filter(
+      await this.nodes.list(query.state),
+      scopeOf(request),
+      (n) => n.name,
+    );
     return { brain: this.brain.info, nodes: nodes.map(toNodeDto) };
   }
 
@@ -54,7 +58,10 @@ export class NodesController {
   @HttpCode(200)
   @ApiOperation({ operationId: 'resolveNodes', summary: 'Expand names and @groups and split them by health' })
   @ApiOkResponse({ type: ResolveNodesResult })
-  async resolve(@Body() body: ResolveNodesRequest, @Req() request: AuthedRequest): Promise<ResolveNodesResult> {
+  async resolve(
+    @Body() body: ResolveNodesRequest,
+    @Req() request: AuthedRequest,
+  ): Promise<ResolveNodesResult> {
     if (!body || !Array.isArray(body.targets) || body.targets.some((t) => typeof t !== 'string')) {
       throw new ApiError(400, 'bad_targets', 'body must be {"targets": [string, ...]}');
     }

@@ -24,7 +24,10 @@ const EMPTY = {};
 const OUT_OF_SCOPE_TEXT = 'ERROR: some nodes are invalid or out of scope.';
 const NAME: NameSource = { in: 'query', field: 'name' };
 const TARGET_NODES: NameSource = { in: 'query', field: 'targetNodes', format: 'json' };
-const answer = (status: number, body: unknown, asText = false) => () => new V1Reply(status, body, asText);
+const answer =
+  (status: number, body: unknown, asText = false) =>
+  () =>
+    new V1Reply(status, body, asText);
 
 /** Octopoda's node routes (reference spec §2.2), byte-compatible answers. */
 @ApiExcludeController()

@@ -1,14 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Header,
-  HttpCode,
-  Post,
-  Query,
-  Req,
-  UploadedFile,
-} from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Post, Query, Req, UploadedFile } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { AccessLevel } from '../../core/auth/access.decorator';
 import { scopeOf, type AuthedRequest } from '../../core/auth/access.guard';
@@ -82,7 +72,11 @@ export class RunV1Controller {
   @Post('run/cancel')
   @HttpCode(200)
   // A task outside the scope is not there: nothing is cancelled, and the answer is the same empty 200.
-  @NodeScope({ kind: 'task', from: { in: 'body', field: 'taskid' }, refuse: () => new V1Reply(200, undefined) })
+  @NodeScope({
+    kind: 'task',
+    from: { in: 'body', field: 'taskid' },
+    refuse: () => new V1Reply(200, undefined),
+  })
   async cancel(@Body() form: { taskid?: string }): Promise<void> {
     if (form?.taskid) await this.tasks.cancel(form.taskid).catch(() => undefined);
   }
