@@ -1,6 +1,3 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminTarget, goRequest, type OctopodaAuth } from '../support/go-http';
 import { startStack, type OctlResult, type Stack } from '../support/stack';
@@ -34,22 +31,7 @@ describe('a /g1 user cannot see or touch nodes outside /g1', () => {
     for (const name of [...MINE, OTHER]) await stack.waitForNode(name, (n) => n.state === 'online');
     expect((await admin('wg', 'add', '/g1', ...MINE)).code).toBe(0);
     expect((await admin('wg', 'grant', '/g1', PASSWORD)).code).toBe(0);
-    userConfig = join(stack.dir, 'g1-octl.yaml');
-    writeFileSync(
-      userConfig,
-      stringify({
-        httpsNameServer: {
-          enable: true,
-          host: stack.bindIp,
-          port: stack.ports.nsHttps,
-          httpPort: stack.ports.nsHttp,
-        },
-        brain: { name: 'brain', ip: '127.0.0.1', port: stack.ports.api },
-        ssl: { caCert: stack.pki.caPath },
-        auth: { tokenFile: join(stack.dir, 'g1-user', 'token.json') },
-        workgroup: { currentPathFile: join(stack.dir, 'g1-user', 'current-path.yaml') },
-      }),
-    );
+    userConfig = stack.userOctlConfig('g1-user');
     expect((await user(['login', '--path', '/g1', '--password-stdin'], `${PASSWORD}\n`)).code).toBe(0);
   });
   afterAll(() => stack?.stop());

@@ -1,7 +1,5 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
-import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../support/stack';
 
@@ -26,21 +24,7 @@ describe('API tokens and the audit trail through octl', () => {
     stack = await startStack({ tentacles: ['node-1'] });
     tokenFile = join(stack.dir, 'user', 'token.json');
     // The user has the CA (to trust the brain) and nothing else: no client certificate, no password on disk.
-    tokenConfig = join(stack.dir, 'user-octl.yaml');
-    writeFileSync(
-      tokenConfig,
-      stringify({
-        httpsNameServer: {
-          enable: true,
-          host: stack.bindIp,
-          port: stack.ports.nsHttps,
-          httpPort: stack.ports.nsHttp,
-        },
-        brain: { name: 'brain', ip: '127.0.0.1', port: stack.ports.api },
-        ssl: { caCert: stack.pki.caPath },
-        auth: { tokenFile },
-      }),
-    );
+    tokenConfig = stack.userOctlConfig('user');
   });
   afterAll(() => stack?.stop());
 

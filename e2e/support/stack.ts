@@ -103,6 +103,11 @@ export interface Stack {
    * `input` is written to its stdin.
    */
   octl(args: string[], options?: OctlOptions): Promise<OctlResult>;
+  /**
+   * Writes an octl.yaml for a user who has the CA and nothing else (no client certificate, no password): octl
+   * authenticates with the token `octl login` keeps in `<dir>/<user>/token.json`. Returns its path.
+   */
+  userOctlConfig(user: string): string;
   startTentacle(name: string, options?: TentacleOptions): Promise<TentacleHandle>;
   /** Stops the brain (SIGTERM, or SIGKILL with `kill: true`) and starts it again on the same config and ports. */
   restartBrain(options?: { kill?: boolean }): Promise<void>;
@@ -274,6 +279,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       apiUrl,
       api: apiCall,
       octl: (args, opts = {}) => runOctl(opts.config ?? octlConfig, args, dir, opts),
+      userOctlConfig: (user) =>
+        writeYaml(join(dir, `${user}-octl.yaml`), {
+          httpsNameServer: { enable: true, host: bindIp, port: nsHttps, httpPort: nsHttp },
+          brain: { name: 'brain', ip: '127.0.0.1', port: api },
+          ssl: { caCert: pki.caPath },
+          auth: { tokenFile: join(dir, user, 'token.json') },
+          workgroup: { currentPathFile: join(dir, user, 'current-path.yaml') },
+        }),
       startTentacle,
       restartBrain: async ({ kill = false } = {}) => {
         await (kill ? brain.kill() : brain.stop());
