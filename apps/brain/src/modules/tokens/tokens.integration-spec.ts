@@ -133,7 +133,7 @@ describe('API tokens (real HTTPS)', () => {
     const sub = await loginOk({ path: '/g1/sub', password: G1_PASSWORD });
     expect((await withToken(`/api/v2/tokens/${g1.id}`, g2.token, { method: 'DELETE' })).status).toBe(404);
     expect((await withToken(`/api/v2/tokens/${g1.id}`, sub.token, { method: 'DELETE' })).status).toBe(404);
-    expect((await withToken('/api/v2/nodes', g1.token)).status).toBe(200); // cached from here on
+    expect((await withToken('/api/v2/nodes', g1.token)).status).toBe(200);
 
     const revoked = await withToken(`/api/v2/tokens/${g1.id}`, g1.token, { method: 'DELETE' });
     expect(revoked.status).toBe(200);
@@ -154,6 +154,16 @@ describe('API tokens (real HTTPS)', () => {
       items: Array<{ path: string }>;
     };
     expect(new Set(seen.items.map((i) => i.path))).toEqual(new Set(['/g1', '/g1/sub']));
+  });
+
+  it('takes a revocation made by another brain instance (straight in the database) at the next request', async () => {
+    const token = await loginOk({ path: '/g1', password: G1_PASSWORD, name: 'elsewhere' });
+    expect((await withToken('/api/v2/nodes', token.token)).status).toBe(200);
+    await t.brain.app
+      .get(PrismaService)
+      .apiToken.update({ where: { id: token.id }, data: { revokedAt: new Date() } });
+    const refused = await withToken('/api/v2/nodes', token.token);
+    expect([refused.status, (refused.json() as { code: string }).code]).toEqual([401, 'token_revoked']);
   });
 
   it('narrows the workgroup with x-workgroup-path, within the caller’s own only', async () => {

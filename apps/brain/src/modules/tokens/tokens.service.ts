@@ -8,7 +8,6 @@ import { LoginLimiter } from './login-limiter';
 import { TokensRepository } from './tokens.repository';
 
 /** A token is looked up again after this long, so a revocation by another API process shows within it. */
-const CACHE_TTL_MS = 10_000;
 const CACHE_MAX = 10_000;
 /** `lastUsedAt` is written at most this often per token. */
 const TOUCH_EVERY_MS = 60_000;
@@ -61,13 +60,13 @@ export function parseLogin(body: unknown): LoginInput {
 
 /**
  * API tokens: a workgroup's password buys a token bound to that workgroup, valid until it expires or is revoked.
- * Only a sha256 of each token is stored; a short in-memory cache spares a query per request.
+ * Only a sha256 of each token is stored. Every request reads its token (one indexed lookup), so a revocation or an
+ * expiry takes effect at once on every brain instance.
  */
 @Injectable()
 export class TokensService {
   private readonly logger = new Logger('tokens');
   private readonly limiter = new LoginLimiter();
-  private readonly cache = new Map<string, { token: ApiToken; until: number }>();
   private readonly touchedAt = new Map<string, number>();
 
   constructor(
@@ -141,20 +140,12 @@ export class TokensService {
       throw ApiError.notFound('token_not_found', `no token ${id} in ${displayPath(rootPath)} or below`);
     }
     const revoked = (await this.tokens.revoke(id, new Date())) ?? found;
-    this.cache.delete(found.tokenHash);
     this.touchedAt.delete(id);
     return revoked;
   }
 
-  private async lookup(hash: string): Promise<ApiToken | null> {
-    const cached = this.cache.get(hash);
-    const now = Date.now();
-    if (cached && cached.until > now) return cached.token;
-    const token = await this.tokens.findByHash(hash);
-    if (this.cache.size >= CACHE_MAX) this.cache.clear();
-    if (token) this.cache.set(hash, { token, until: now + CACHE_TTL_MS });
-    else this.cache.delete(hash);
-    return token;
+  private lookup(hash: string): Promise<ApiToken | null> {
+    return this.tokens.findByHash(hash);
   }
 
   /** Records use at most once a minute per token, without holding up the request. */
