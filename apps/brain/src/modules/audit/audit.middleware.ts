@@ -69,7 +69,8 @@ export class AuditMiddleware implements NestMiddleware {
         route: pattern,
         action: route.action,
         status: res.statusCode,
-        completed: res.writableFinished,
+        // The brain finished its answer (the client may hang up before the last bytes leave): not aborted.
+        completed: res.writableEnded,
         caller: req.caller,
         presented: req.presented,
         peerCertificate: peerCertificate(req),
