@@ -1,9 +1,9 @@
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
-import { RequestMethod } from '@nestjs/common';
+import type { Type } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { waitFor } from '@octopod/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrismaService } from '../database/prisma.service';
+import { controllerRoutes } from '../http/controller-routes';
 import { hashPassword } from '../../modules/workgroup/password-hash';
 import {
   ROOT_PASSWORD,
@@ -19,31 +19,19 @@ interface Route {
   spec: NodeScopeSpec | undefined;
 }
 
-/** Every route the brain serves, with its scope declaration (from the controllers' metadata). */
+/** Every route the brain serves, with its scope declaration (the route's own, or its controller's). */
 function routesOf(t: TestBrain): Route[] {
-  const routes: Route[] = [];
-  for (const module of t.brain.app.get(ModulesContainer).values()) {
-    for (const wrapper of module.controllers.values()) {
-      const controller = wrapper.metatype as (new (...args: never[]) => unknown) | undefined;
-      if (!controller) continue;
-      const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '');
+  return [...t.brain.app.get(ModulesContainer).values()].flatMap((module) =>
+    [...module.controllers.values()].flatMap((wrapper) => {
+      const controller = wrapper.metatype as Type<unknown> | null;
+      if (!controller) return [];
       const classSpec = Reflect.getMetadata(NODE_SCOPE_KEY, controller) as NodeScopeSpec | undefined;
-      const proto = controller.prototype as Record<string, unknown>;
-      for (const name of Object.getOwnPropertyNames(proto)) {
-        const handler = proto[name];
-        if (typeof handler !== 'function' || name === 'constructor') continue;
-        const path = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
-        if (path === undefined) continue;
-        const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
-        const full = `/${[base, path].filter((p) => p && p !== '/').join('/')}`.replace(/\/+/g, '/');
-        routes.push({
-          key: `${method} ${full}`,
-          spec: (Reflect.getMetadata(NODE_SCOPE_KEY, handler) as NodeScopeSpec | undefined) ?? classSpec,
-        });
-      }
-    }
-  }
-  return routes;
+      return controllerRoutes(controller).map((route) => ({
+        key: `${route.method} ${route.path}`,
+        spec: (Reflect.getMetadata(NODE_SCOPE_KEY, route.handler) as NodeScopeSpec | undefined) ?? classSpec,
+      }));
+    }),
+  );
 }
 
 const G1 = '/g1';

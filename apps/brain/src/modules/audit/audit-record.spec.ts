@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { routePath } from './audit-catalogue';
+import { routePath } from '../../core/http/controller-routes';
 import { buildAuditRecord, outcomeOf, type AuditFacts } from './audit-record';
 import { parseAuditQuery } from './audit.service';
 

@@ -45,7 +45,7 @@ export class NodesV1Controller {
   @NodeScope({ kind: 'names', from: [NAME], refuse: answer(404, EMPTY) })
   async nodeInfo(@Query('name') query?: unknown): Promise<V1NodeInfo> {
     const name = singleQuery(query);
-    const [node] = name ? ((await this.scope.inScope([name])) ?? []) : [];
+    const [node] = name ? ((await this.scope.allKnown([name])) ?? []) : [];
     if (!node) throw new V1Reply(404, EMPTY);
     return toV1NodeInfo(node);
   }
@@ -55,7 +55,7 @@ export class NodesV1Controller {
   async nodesInfo(@Query('targetNodes') targetNodes?: unknown) {
     const names = parseTargetNodes(singleQuery(targetNodes));
     if (!names) throw new V1Reply(400, EMPTY);
-    const found = await this.scope.inScope(names);
+    const found = await this.scope.allKnown(names);
     if (!found) throw new V1Reply(400, EMPTY);
     if ((await this.nodes.list()).length === 0) return EMPTY;
     const now = Date.now();
@@ -93,7 +93,7 @@ export class NodesV1Controller {
   async nodesStatus(@Query('targetNodes') targetNodes?: unknown): Promise<{ StatusList: V1Status[] | null }> {
     const names = parseTargetNodes(singleQuery(targetNodes));
     if (!names) throw new V1Reply(400, EMPTY);
-    const found = await this.scope.inScope(names);
+    const found = await this.scope.allKnown(names);
     if (!found) throw new V1Reply(400, OUT_OF_SCOPE_TEXT, true);
     if ((await this.nodes.list()).length === 0) throw new V1Reply(404, EMPTY);
     const settled = await Promise.allSettled(
@@ -113,7 +113,7 @@ export class NodesV1Controller {
     const names = parseTargetNodes(singleQuery(targetNodes));
     if (!names) throw new V1Reply(400, EMPTY);
     const found = names.length
-      ? await this.scope.inScope(names)
+      ? await this.scope.allKnown(names)
       : await this.scopes.filter(await this.nodes.list(), scopeOf(request), (node) => node.name);
     if (!found) throw new V1Reply(400, EMPTY);
     for (const node of found.filter((n) => n.state === 'offline')) {

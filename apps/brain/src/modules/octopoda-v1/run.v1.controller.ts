@@ -107,7 +107,7 @@ export class RunV1Controller {
       );
     const names = parseTargetNodes(form.targetNodes);
     if (!names) throw new V1Reply(400, v1Result('ERROR: targetNodes'));
-    if (names.length === 0 || !(await this.scope.inScope(names))) {
+    if (names.length === 0 || !(await this.scope.allKnown(names))) {
       throw new V1Reply(400, v1Result('ERROR: some nodes are invalid or out of scope.'));
     }
     const task = await this.tasks.create({
