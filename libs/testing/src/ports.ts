@@ -1,22 +1,58 @@
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
-/** A TCP port the OS says is free right now on `host`. */
-export function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * Ports for test servers come from below the kernel's ephemeral range, so an outgoing connection (a tentacle
+ * dialling, a database pool) can never be given the port a server is about to bind. Each vitest worker takes its
+ * own slice of that space (VITEST_POOL_ID), so two workers never hand out the same port either; within a slice,
+ * ports go round from a random start and each is test-bound before it is handed out.
+ */
+const SLICE = 600;
+const FLOOR = 10_000;
+
+function ephemeralLow(): number {
+  try {
+    const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/);
+    const value = Number(low);
+    return Number.isInteger(value) && value > FLOOR + SLICE ? value : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+function sliceOf(): { start: number; size: number } {
+  const top = ephemeralLow();
+  const slices = Math.max(1, Math.floor((top - FLOOR) / SLICE));
+  const pool = Number(process.env['VITEST_POOL_ID'] ?? process.pid);
+  const index = (Number.isInteger(pool) ? pool : process.pid) % slices;
+  return { start: FLOOR + index * SLICE, size: SLICE };
+}
+
+const slice = sliceOf();
+let cursor = Math.floor(Math.random() * slice.size);
+
+function canBind(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
     server.unref();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
   });
+}
+
+/** A TCP port that is free right now on `host` and that no other test worker or outgoing socket will take. */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  for (let tries = 0; tries < slice.size; tries += 1) {
+    const port = slice.start + (cursor % slice.size);
+    cursor += 1;
+    if (await canBind(port, host)) return port;
+  }
+  throw new Error(`no free port in ${slice.start}-${slice.start + slice.size - 1} on ${host}`);
 }
 
 /** Several distinct free ports. */
 export async function freePorts(count: number, host = '127.0.0.1'): Promise<number[]> {
-  const ports = new Set<number>();
-  while (ports.size < count) ports.add(await freePort(host));
-  return [...ports];
+  const ports: number[] = [];
+  while (ports.length < count) ports.push(await freePort(host));
+  return ports;
 }
