@@ -9,6 +9,19 @@ import {
   taskResultSchema,
   taskStartedSchema,
 } from './tasks';
+import {
+  fileAbortSchema,
+  fileAckSchema,
+  fileDoneSchema,
+  fileNackSchema,
+  filePullSchema,
+  filePushSchema,
+  fileReadSchema,
+  fileReadySchema,
+  fileSourceSchema,
+  fileTreeResultSchema,
+  fileTreeSchema,
+} from './files';
 
 const nodeName = z
   .string()
@@ -98,6 +111,12 @@ export const upstreamSchemas = {
   'task.started': taskStartedSchema,
   'task.output': taskOutputSchema,
   'task.result': taskResultSchema,
+  'file.ready': fileReadySchema,
+  'file.source': fileSourceSchema,
+  'file.ack': fileAckSchema,
+  'file.nack': fileNackSchema,
+  'file.abort': fileAbortSchema,
+  'file.tree.result': fileTreeResultSchema,
 } as const;
 
 /** Messages the brain sends (downstream). */
@@ -109,6 +128,14 @@ export const downstreamSchemas = {
   'task.assign': taskAssignSchema,
   'task.cancel': taskCancelSchema,
   'task.result.ack': taskResultAckSchema,
+  'file.push': filePushSchema,
+  'file.pull': filePullSchema,
+  'file.read': fileReadSchema,
+  'file.done': fileDoneSchema,
+  'file.ack': fileAckSchema,
+  'file.nack': fileNackSchema,
+  'file.abort': fileAbortSchema,
+  'file.tree': fileTreeSchema,
 } as const;
 
 export type SchemaMap = Record<string, z.ZodType>;

@@ -32,6 +32,12 @@ function pair(
     'task.started': noop,
     'task.output': noop,
     'task.result': noop,
+    'file.ready': noop,
+    'file.source': noop,
+    'file.ack': noop,
+    'file.nack': noop,
+    'file.abort': noop,
+    'file.tree.result': noop,
     ...brainHandlers,
   });
   const tentacle = new Peer<Down, Up>(tentacleSocket, downstreamSchemas, {
@@ -42,6 +48,14 @@ function pair(
     'task.assign': noop,
     'task.cancel': noop,
     'task.result.ack': noop,
+    'file.push': noop,
+    'file.pull': noop,
+    'file.read': noop,
+    'file.done': noop,
+    'file.ack': noop,
+    'file.nack': noop,
+    'file.abort': noop,
+    'file.tree': noop,
     ...tentacleHandlers,
   });
   const pump = async () => {
