@@ -53,13 +53,12 @@ describe('chunk transfer', () => {
     const data = randomBytes(1000 * KiB + 7);
     const receiver = await ChunkReceiver.open(join(dir, 'part'), data.length, sha(data));
     let unconfirmedPeak = 0;
-    let sender!: ChunkSender;
     const wires = wire(receiver, (frame) => {
       const { offset, payload } = decodeChunk(frame);
       unconfirmedPeak = Math.max(unconfirmedPeak, offset + payload.length - sender.confirmed);
       return frame;
     });
-    sender = new ChunkSender(wires.link, crypto.randomUUID(), memorySource(data), {
+    const sender = new ChunkSender(wires.link, crypto.randomUUID(), memorySource(data), {
       chunkBytes: 64 * KiB,
       windowBytes: 256 * KiB,
     });
