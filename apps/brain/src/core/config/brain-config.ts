@@ -71,7 +71,32 @@ export const brainConfigSchema = z.object({
       level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
     })
     .prefault({}),
-  workspace: z.object({ root: z.string().default('/var/octopoda/brain/workspace') }).prefault({}),
+  workspace: z
+    .object({
+      root: z.string().default('/var/octopoda/brain/workspace'),
+      /** The brain's file store (`@fstore`): where `/file/upload` lands and `/file/spread` reads from. */
+      store: z.string().default('/var/octopoda/brain/FSTORE'),
+    })
+    .prefault({}),
+  files: z
+    .object({
+      /** Content-addressed blobs (uploads, pulled files); default `<workspace.root>/.octopod/blobs`. */
+      blobDir: z.string().optional(),
+      /** A blob no task has used for this long is collected. */
+      blobRetentionHours: z.number().positive().default(24),
+      /** Bytes in flight per node and transfer, unconfirmed, at most. */
+      windowBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(8 * 1024 * 1024),
+      chunkBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(1024 * 1024),
+    })
+    .prefault({}),
 });
 
 export type BrainConfig = z.infer<typeof brainConfigSchema>;
@@ -92,6 +117,9 @@ const ENV_OVERRIDES: EnvOverrides = {
   BRAIN_LOG_LEVEL: ['logger', 'level'],
   BRAIN_LOG_PATH: ['logger', 'path'],
   BRAIN_CA_KEY: ['ssl', 'caKey'],
+  BRAIN_WORKSPACE_ROOT: ['workspace', 'root'],
+  BRAIN_WORKSPACE_STORE: ['workspace', 'store'],
+  BRAIN_BLOB_DIR: ['files', 'blobDir'],
 };
 
 /** The brain treats an empty variable as unset (e.g. `DATABASE_URL=` does not blank the file's URL). */

@@ -95,3 +95,8 @@ export type Invocation = Prisma.InvocationModel
  * Every output chunk, in arrival order: the full text of each stream.
  */
 export type InvocationOutput = Prisma.InvocationOutputModel
+/**
+ * Model FileBlob
+ * A content-addressed file in the brain's blob store (files/<aa>/<sha256>): an upload or a pulled file.
+ */
+export type FileBlob = Prisma.FileBlobModel

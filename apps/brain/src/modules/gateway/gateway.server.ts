@@ -172,7 +172,9 @@ export class GatewayServer implements BeforeApplicationShutdown {
     }, HELLO_TIMEOUT_MS);
     socket.on('message', (data, isBinary) => {
       if (isBinary) {
-        session.close(CloseCode.badMessage, 'binary frames are not expected yet');
+        if (!session.name) return session.close(CloseCode.badMessage, 'hello must be the first message');
+        if (!session.transfers.receiveBinary(data as Buffer))
+          this.logger.debug({ node: session.name }, 'binary frame of no open transfer ignored');
         return;
       }
       void peer.receive(data.toString());
@@ -185,6 +187,7 @@ export class GatewayServer implements BeforeApplicationShutdown {
       this.live.delete(session);
       peer.close(`socket closed (${code})`);
       this.registry.remove(session);
+      session.transfers.closeAll(`link to ${session.name ?? certificateName} closed (${code})`);
       // Always recorded (the holder condition protects a newer connection), after the join by the serial chain.
       if (session.name && session.joined) {
         void this.presence

@@ -1,6 +1,9 @@
 import {
   CloseCode,
   Peer,
+  ProtocolError,
+  TransferTable,
+  type BinaryLink,
   type DownstreamKind,
   type Envelope,
   type HandlerMap,
@@ -26,6 +29,15 @@ export class TentacleSession {
   /** Recorded in the database (the join was written); only joined sessions are flushed. */
   joined = false;
   private peer: Peer<Up, Down> | undefined;
+  /** File transfers running over this connection. */
+  readonly transfers = new TransferTable();
+  /** Where file chunks go: binary frames on this socket. */
+  readonly binary: BinaryLink = {
+    sendBinary: (frame) => {
+      if (!this.isOpen) throw new ProtocolError('closed', 'link closed');
+      this.socket.send(frame, { binary: true });
+    },
+  };
 
   constructor(
     readonly socket: WebSocket,
@@ -39,6 +51,10 @@ export class TentacleSession {
   attach(handlers: HandlerMap<Up, Down>, onError: (error: Error) => void): Peer<Up, Down> {
     this.peer = new Peer(this.socket, upstreamSchemas, handlers, { onError });
     return this.peer;
+  }
+
+  get isOpen(): boolean {
+    return this.socket.readyState === this.socket.OPEN;
   }
 
   get link(): Peer<Up, Down> {

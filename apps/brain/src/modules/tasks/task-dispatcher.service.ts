@@ -11,6 +11,7 @@ import type { Queue } from 'bullmq';
 import { KEEP_JOBS, Queues } from '../../core/queue/jobs';
 import type { Invocation, Task } from '../../generated/prisma/client';
 import { SessionRegistry } from '../sessions/session-registry';
+import type { TentacleSession } from '../sessions/tentacle-session';
 import { InvocationLedger } from './invocation-ledger.service';
 import { TaskEventsService } from './task-events.service';
 import { TaskPacer } from './task-pacer';
@@ -18,6 +19,16 @@ import { alignedStartAt, MAX_ALIGN_ERROR_MS, type TaskOptions } from './task-opt
 import { TasksRepository, type OutputChunk, type TaskWithInvocations } from './tasks.repository';
 
 const ASSIGN_TIMEOUT_MS = 10_000;
+
+/**
+ * How invocations of a task kind other than commands reach a connected node (file transfers): registered by the
+ * module that owns the kind. `deliver` owns the invocation until it ends or is handed back with `requeue`.
+ */
+export interface InvocationDelivery {
+  deliver(invocation: Invocation, task: Task, session: TentacleSession): Promise<void>;
+  /** The invocation was cancelled: stop whatever this delivery still does for it. */
+  cancel(invocation: Invocation, session: TentacleSession | undefined): Promise<void>;
+}
 const OUTPUT_FLUSH_MS = 200;
 
 /**
@@ -33,6 +44,7 @@ export class TaskDispatcher implements OnModuleDestroy {
   private readonly pacer: TaskPacer;
   /** Tasks created in this process and not dispatched yet: their dispatch job need not read them back. */
   private readonly fresh = new Map<string, TaskWithInvocations>();
+  private readonly deliveries = new Map<string, InvocationDelivery>();
 
   constructor(
     private readonly registry: SessionRegistry,
@@ -58,6 +70,35 @@ export class TaskDispatcher implements OnModuleDestroy {
     clearInterval(this.flushTimer);
     await this.ledger.settled();
     await this.flushOutput();
+  }
+
+  /** Invocations of tasks of `kind` go through `delivery` instead of `task.assign`. */
+  registerDelivery(kind: string, delivery: InvocationDelivery): void {
+    this.deliveries.set(kind, delivery);
+  }
+
+  /**
+   * A delivery lost its node mid-way (the link closed): the invocation waits for the node again, with a fresh
+   * delivery deadline, and is delivered anew when it returns.
+   */
+  async requeue(invocation: Invocation, task: Task): Promise<void> {
+    const timeoutMs = (task.options as unknown as TaskOptions).deliveryTimeoutSeconds * 1000;
+    const deliverBy = new Date(Date.now() + timeoutMs);
+    const moved = await this.ledger.change({
+      id: invocation.id,
+      state: 'delayed',
+      from: ['pending', 'delayed', 'running'],
+      deliverBy,
+    });
+    if (!moved) return;
+    await this.queue.add(
+      'delivery-timeout',
+      { taskId: task.id },
+      { jobId: `delivery-timeout-${task.id}-${deliverBy.getTime()}`, delay: timeoutMs, ...KEEP_JOBS },
+    );
+    // The node may be back already (a quick reconnect whose join ran before this).
+    if (this.registry.get(invocation.node)?.isOpen)
+      await this.deliver({ ...invocation, state: 'delayed', deliverBy }, task, null);
   }
 
   /** Keeps a task just created for its dispatch job (for a minute at most). */
@@ -108,6 +149,8 @@ export class TaskDispatcher implements OnModuleDestroy {
   private async deliver(invocation: Invocation, task: Task, startAt: number | null): Promise<void> {
     const session = this.registry.get(invocation.node);
     if (!session) return this.markDelayed(invocation, task);
+    const custom = this.deliveries.get(task.kind);
+    if (custom) return custom.deliver(invocation, task, session);
     try {
       await session.request('task.assign', this.assignment(invocation, task, startAt), ASSIGN_TIMEOUT_MS);
       await this.ledger.change({ id: invocation.id, acceptedAt: new Date() });
@@ -228,6 +271,7 @@ export class TaskDispatcher implements OnModuleDestroy {
     await Promise.all(
       open.map(async (invocation) => {
         const session = this.registry.get(invocation.node);
+        for (const delivery of this.deliveries.values()) await delivery.cancel(invocation, session);
         if (!session) return;
         await session
           .request('task.cancel', { invocationId: invocation.id }, ASSIGN_TIMEOUT_MS)

@@ -5,7 +5,9 @@ import type { Invocation, TaskState } from '../../generated/prisma/client';
 export type TaskEvent =
   | { type: 'invocation'; invocation: Invocation }
   | { type: 'output'; invocationId: string; node: string; stream: string; offset: number; data: string }
-  | { type: 'done'; taskId: string; state: TaskState; doneAt: Date };
+  | { type: 'done'; taskId: string; state: TaskState; doneAt: Date }
+  /** A file transfer moved on: `bytes` of `total` confirmed by the receiving side. */
+  | { type: 'progress'; invocationId: string; node: string; bytes: number; total: number };
 
 /** Live events of running tasks, for server-sent event streams (in this process). */
 @Injectable()

@@ -1,3 +1,30 @@
+/** A file push: a blob from the brain's store to a directory on each node. */
+export interface FilePushSpec {
+  kind: 'push';
+  blob: string;
+  size: number;
+  /** How the blob is laid down (see the protocol's `file.push`). */
+  format: 'file' | 'tar' | 'zip';
+  /** For `file`: its name in the target directory. */
+  name: string;
+  path: string;
+  force: boolean;
+  mode: number | null;
+}
+
+/** A file pull: a file or directory from each node into the brain's blob store. */
+export interface FilePullSpec {
+  kind: 'pull';
+  path: string;
+  format: 'auto' | 'zip';
+  zipPrefix: string | null;
+}
+
+export type FileSpec = FilePushSpec | FilePullSpec;
+
+/** Task kinds that move files; the others run commands. */
+export const FILE_TASK_KINDS = { push: 'file_push', pull: 'file_pull' } as const;
+
 /** What a task asks for beyond its command (stored as JSON on the task). */
 export interface TaskOptions {
   background: boolean;
@@ -10,6 +37,8 @@ export interface TaskOptions {
   env: Record<string, string>;
   /** Octopoda's xrun: the caller's answer is "loaded" as soon as every node accepted. */
   loadedOnAccept: boolean;
+  /** Set on file tasks only. */
+  file?: FileSpec;
 }
 
 export const DEFAULT_DELIVERY_TIMEOUT_SECONDS = 60;

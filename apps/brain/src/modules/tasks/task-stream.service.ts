@@ -79,6 +79,9 @@ export class TaskStreamService {
         } else if (event.type === 'output') {
           const { invocationId, node, stream, data } = event;
           subscriber.next({ type: 'output', data: { invocationId, node, stream, data } });
+        } else if (event.type === 'progress') {
+          const { invocationId, node, bytes, total } = event;
+          subscriber.next({ type: 'progress', data: { invocationId, node, bytes, total } });
         } else finish(event.state, event.doneAt);
       };
       const unsubscribe = this.events.subscribe(task.id, (event) =>

@@ -13,7 +13,7 @@ export type TaskWithInvocations = Task & { invocations: Invocation[] };
 
 export interface NewTask {
   id: string;
-  kind: 'command' | 'script';
+  kind: 'command' | 'script' | 'file_push' | 'file_pull';
   command: string;
   scriptName: string | null;
   scriptContent: string | null;

@@ -7,13 +7,20 @@ import { KEEP_JOBS, Queues } from '../../core/queue/jobs';
 import { NodesService } from '../nodes/nodes.service';
 import { InvocationLedger } from './invocation-ledger.service';
 import { TaskDispatcher } from './task-dispatcher.service';
-import { DEFAULT_DELIVERY_TIMEOUT_SECONDS, type TaskOptions } from './task-options';
+import {
+  DEFAULT_DELIVERY_TIMEOUT_SECONDS,
+  FILE_TASK_KINDS,
+  type FileSpec,
+  type TaskOptions,
+} from './task-options';
 import { TasksRepository, type TaskWithInvocations } from './tasks.repository';
 
 export interface TaskRequest {
   targets: string[];
   command?: string;
   script?: { name: string; contentBase64: string };
+  /** A file transfer instead of a command; `command` then describes it for listings. */
+  file?: FileSpec;
   options: Partial<TaskOptions>;
   createdBy: string | null;
   /** The caller's current workgroup: targets are resolved in it, and the task is recorded under it. */
@@ -36,7 +43,7 @@ export class TasksService {
    */
   async create(request: TaskRequest): Promise<TaskWithInvocations> {
     const hasCommand = typeof request.command === 'string' && request.command.length > 0;
-    if (hasCommand === Boolean(request.script))
+    if (!request.file && hasCommand === Boolean(request.script))
       throw new ApiError(400, 'bad_request', 'give exactly one of command or script');
     const resolved = await this.nodes.resolve(request.targets, {
       bareAll: true,
@@ -57,6 +64,7 @@ export class TasksService {
       maxErrors: request.options.maxErrors ?? null,
       env: request.options.env ?? {},
       loadedOnAccept: request.options.loadedOnAccept ?? false,
+      ...(request.file ? { file: request.file } : {}),
     };
     // A task paced by maxConcurrency starts the delivery clock of each node when its turn comes, not now.
     const paced = options.maxConcurrency !== null;
@@ -64,7 +72,7 @@ export class TasksService {
     const deliverBy = paced ? null : new Date(createdAt.getTime() + options.deliveryTimeoutSeconds * 1000);
     const task = await this.tasks.create({
       id: randomUUID(),
-      kind: request.script ? 'script' : 'command',
+      kind: request.file ? FILE_TASK_KINDS[request.file.kind] : request.script ? 'script' : 'command',
       command: request.script ? request.script.name : (request.command as string),
       scriptName: request.script?.name ?? null,
       scriptContent: request.script?.contentBase64 ?? null,

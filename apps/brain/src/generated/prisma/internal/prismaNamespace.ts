@@ -407,7 +407,8 @@ export const ModelName = {
   AuditRecord: 'AuditRecord',
   Task: 'Task',
   Invocation: 'Invocation',
-  InvocationOutput: 'InvocationOutput'
+  InvocationOutput: 'InvocationOutput',
+  FileBlob: 'FileBlob'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -423,7 +424,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "node" | "workgroup" | "workgroupMember" | "joinToken" | "nodeCertificate" | "nodeRevocation" | "apiToken" | "auditRecord" | "task" | "invocation" | "invocationOutput"
+    modelProps: "node" | "workgroup" | "workgroupMember" | "joinToken" | "nodeCertificate" | "nodeRevocation" | "apiToken" | "auditRecord" | "task" | "invocation" | "invocationOutput" | "fileBlob"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -1241,6 +1242,80 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    FileBlob: {
+      payload: Prisma.$FileBlobPayload<ExtArgs>
+      fields: Prisma.FileBlobFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.FileBlobFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FileBlobPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.FileBlobFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FileBlobPayload>
+        }
+        findFirst: {
+          args: Prisma.FileBlobFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FileBlobPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.FileBlobFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FileBlobPayload>
+        }
+        findMany: {
+          args: Prisma.FileBlobFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FileBlobPayload>[]
+        }
+        create: {
+          args: Prisma.FileBlobCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FileBlobPayload>
+        }
+        createMany: {
+          args: Prisma.FileBlobCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.FileBlobCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FileBlobPayload>[]
+        }
+        delete: {
+          args: Prisma.FileBlobDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FileBlobPayload>
+        }
+        update: {
+          args: Prisma.FileBlobUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FileBlobPayload>
+        }
+        deleteMany: {
+          args: Prisma.FileBlobDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.FileBlobUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.FileBlobUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FileBlobPayload>[]
+        }
+        upsert: {
+          args: Prisma.FileBlobUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FileBlobPayload>
+        }
+        aggregate: {
+          args: Prisma.FileBlobAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateFileBlob>
+        }
+        groupBy: {
+          args: Prisma.FileBlobGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.FileBlobGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.FileBlobCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.FileBlobCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -1443,6 +1518,16 @@ export const InvocationOutputScalarFieldEnum = {
 } as const
 
 export type InvocationOutputScalarFieldEnum = (typeof InvocationOutputScalarFieldEnum)[keyof typeof InvocationOutputScalarFieldEnum]
+
+
+export const FileBlobScalarFieldEnum = {
+  sha256: 'sha256',
+  size: 'size',
+  createdAt: 'createdAt',
+  lastUsedAt: 'lastUsedAt'
+} as const
+
+export type FileBlobScalarFieldEnum = (typeof FileBlobScalarFieldEnum)[keyof typeof FileBlobScalarFieldEnum]
 
 
 export const SortOrder = {
@@ -1793,6 +1878,7 @@ export type GlobalOmitConfig = {
   task?: Prisma.TaskOmit
   invocation?: Prisma.InvocationOmit
   invocationOutput?: Prisma.InvocationOutputOmit
+  fileBlob?: Prisma.FileBlobOmit
 }
 
 /* Types for Logging */

@@ -61,7 +61,8 @@ export const ModelName = {
   AuditRecord: 'AuditRecord',
   Task: 'Task',
   Invocation: 'Invocation',
-  InvocationOutput: 'InvocationOutput'
+  InvocationOutput: 'InvocationOutput',
+  FileBlob: 'FileBlob'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -243,6 +244,16 @@ export const InvocationOutputScalarFieldEnum = {
 } as const
 
 export type InvocationOutputScalarFieldEnum = (typeof InvocationOutputScalarFieldEnum)[keyof typeof InvocationOutputScalarFieldEnum]
+
+
+export const FileBlobScalarFieldEnum = {
+  sha256: 'sha256',
+  size: 'size',
+  createdAt: 'createdAt',
+  lastUsedAt: 'lastUsedAt'
+} as const
+
+export type FileBlobScalarFieldEnum = (typeof FileBlobScalarFieldEnum)[keyof typeof FileBlobScalarFieldEnum]
 
 
 export const SortOrder = {

@@ -1,6 +1,7 @@
 import { CloseCode, type HandlerMap, type downstreamSchemas, type upstreamSchemas } from '@octopod/protocol';
 import type { GatewayContext } from '../gateway.context';
 import { errorHandler } from './error.handler';
+import { fileAbortHandler, fileAckHandler, fileNackHandler, lateFileReplyHandler } from './file.handlers';
 import { heartbeatHandler } from './heartbeat.handler';
 import { helloHandler } from './hello.handler';
 import { statusHandler } from './status.handler';
@@ -27,6 +28,12 @@ export function buildHandlers(ctx: GatewayContext): HandlerMap<Up, Down> {
     'task.started': taskStartedHandler(ctx),
     'task.output': taskOutputHandler(ctx),
     'task.result': taskResultHandler(ctx),
+    'file.ready': lateFileReplyHandler(ctx, 'file.ready'),
+    'file.source': lateFileReplyHandler(ctx, 'file.source'),
+    'file.tree.result': lateFileReplyHandler(ctx, 'file.tree.result'),
+    'file.ack': fileAckHandler(ctx),
+    'file.nack': fileNackHandler(ctx),
+    'file.abort': fileAbortHandler(ctx),
   };
   return requireHello(ctx, handlers);
 }

@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../../core/database/prisma.service';
+
+@Injectable()
+export class FilesRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** The blob is stored (or used again): it is kept for the retention period from now. */
+  async touch(sha256: string, size: number, at = new Date()): Promise<void> {
+    await this.prisma.fileBlob.upsert({
+      where: { sha256 },
+      create: { sha256, size: BigInt(size), createdAt: at, lastUsedAt: at },
+      update: { lastUsedAt: at },
+    });
+  }
+
+  async known(sha256: string): Promise<boolean> {
+    return (await this.prisma.fileBlob.count({ where: { sha256 } })) > 0;
+  }
+
+  /**
+   * Blobs unused since `before` that no unfinished task pushes: the ones to collect. (A pull's blob is named
+   * only in its result, so an unfinished task cannot need it.)
+   */
+  async collectable(before: Date, limit = 1000): Promise<string[]> {
+    const rows = await this.prisma.$queryRaw<Array<{ sha256: string }>>`
+      SELECT b.sha256 FROM file_blob b
+      WHERE b.last_used_at < ${before}
+        AND NOT EXISTS (
+          SELECT 1 FROM task t
+          WHERE t.done_at IS NULL AND t.kind = 'file_push' AND t.options->'file'->>'blob' = b.sha256
+        )
+      ORDER BY b.last_used_at
+      LIMIT ${limit}`;
+    return rows.map((row) => row.sha256);
+  }
+
+  async forget(sha256s: string[]): Promise<void> {
+    await this.prisma.fileBlob.deleteMany({ where: { sha256: { in: sha256s } } });
+  }
+}

@@ -1,0 +1,32 @@
+import type { FileAbort, FileAck, FileNack } from '@octopod/protocol';
+import type { GatewayContext } from '../gateway.context';
+
+/** Confirmations and refusals of the file transfers on this link go to the transfer they belong to. */
+export function fileAckHandler(ctx: GatewayContext) {
+  return (ack: FileAck) => ctx.session.transfers.ack(ack);
+}
+
+export function fileNackHandler(ctx: GatewayContext) {
+  return (nack: FileNack) => {
+    ctx.logger.warn(
+      { node: ctx.session.name, transfer: nack.transferId, reason: nack.reason },
+      'chunk re-sent',
+    );
+    ctx.session.transfers.nack(nack);
+  };
+}
+
+export function fileAbortHandler(ctx: GatewayContext) {
+  return (abort: FileAbort) => {
+    ctx.logger.warn(
+      { node: ctx.session.name, transfer: abort.transferId, reason: abort.reason },
+      'node stopped a transfer',
+    );
+    ctx.session.transfers.abort(abort);
+  };
+}
+
+/** `file.ready`, `file.source` and `file.tree.result` are replies; arriving on their own they came too late. */
+export function lateFileReplyHandler(ctx: GatewayContext, kind: string) {
+  return () => ctx.logger.debug({ node: ctx.session.name, kind }, 'late reply');
+}
