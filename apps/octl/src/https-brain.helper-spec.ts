@@ -46,7 +46,13 @@ export function send(res: ServerResponse, status: number, body?: unknown): void 
 
 const frame = (event: TaskEvent): string => {
   const data =
-    event.type === 'invocation' ? event.invocation : event.type === 'output' ? event.output : event.task;
+    event.type === 'invocation'
+      ? event.invocation
+      : event.type === 'output'
+        ? event.output
+        : event.type === 'progress'
+          ? event.progress
+          : event.task;
   return `event: ${event.type}\ndata: ${JSON.stringify(data)}\n\n`;
 };
 

@@ -1,6 +1,16 @@
 import { readFile } from 'node:fs/promises';
+import type { Readable, Writable } from 'node:stream';
 import { GeneratedApi, type TaskDetail } from './generated/api';
 import { OctopodApiError } from './errors';
+import {
+  downloadBlob,
+  nodeFileContent,
+  uploadBlob,
+  type BlobRef,
+  type NodeFileContent,
+  type TransferOptions,
+  type UploadBlobOptions,
+} from './files';
 import { HttpsTransport, type HttpsTransportOptions } from './https-transport';
 import { resolveBrainAddress } from './name-server';
 import { readTokenFile } from './token-file';
@@ -31,6 +41,28 @@ export class OctopodClient extends GeneratedApi {
     options: StreamTaskEventsOptions = {},
   ): Promise<TaskDetail> {
     return streamTaskEvents(this.https, taskId, onEvent, options);
+  }
+
+  /**
+   * `PUT /api/v2/files/blobs`: streams `size` bytes of `source` into the brain's blob store (for `pushFile`);
+   * resolves with their sha256.
+   */
+  uploadBlob(source: Readable, size: number, options: UploadBlobOptions = {}): Promise<BlobRef> {
+    return uploadBlob(this.https, source, size, options);
+  }
+
+  /** `GET /api/v2/files/blobs/{sha256}`: writes the blob into `into` (ended when done), checking its sha256. */
+  downloadBlob(sha256: string, into: Writable, options: TransferOptions = {}): Promise<BlobRef> {
+    return downloadBlob(this.https, sha256, into, options);
+  }
+
+  /** `GET /api/v2/nodes/{name}/files/content`: a file, or a tar of a directory, from a node or `brain`, as a stream. */
+  nodeFileContent(
+    node: string,
+    path: string,
+    options: Pick<TransferOptions, 'signal'> = {},
+  ): Promise<NodeFileContent> {
+    return nodeFileContent(this.https, node, path, options);
   }
 
   /** Releases idle connections; the client must not be used afterwards. */

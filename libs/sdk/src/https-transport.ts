@@ -1,6 +1,7 @@
 import { Agent, request as httpsRequest } from 'node:https';
-import type { IncomingMessage } from 'node:http';
-import type { ApiRequest, ApiTransport } from './generated/api';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
+import type { ApiRequest, ApiTransport, HttpMethod } from './generated/api';
 import { OctopodApiError, parseAddress } from './errors';
 
 export interface HttpsTransportOptions {
@@ -35,6 +36,34 @@ export interface StreamOptions {
   onText(text: string): void;
 }
 
+/** A request whose body or answer is a byte stream (file transfers), not JSON. */
+export interface RawRequest {
+  method: HttpMethod;
+  /** Path with parameters already substituted and encoded. */
+  path: string;
+  query?: ApiRequest['query'];
+  headers?: Record<string, string>;
+  /** Sent as the request body: exactly `length` bytes (the content-length), read with backpressure. */
+  body?: { stream: Readable; length: number };
+  /** Aborts the request, or the reading of the answer: code `aborted`. */
+  signal?: AbortSignal;
+}
+
+/** A 2xx answer whose body has not been read: read it to the end, or destroy it. */
+export interface RawResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Readable;
+}
+
+/** The part of the transport file transfers need (tests pass fakes). */
+export interface RawTransport {
+  raw(request: RawRequest): Promise<RawResponse>;
+}
+
+/** How much of an error answer is kept for its message. */
+const ERROR_BODY_LIMIT = 64 * 1024;
+
 function queryString(query: ApiRequest['query']): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query ?? {})) {
@@ -45,6 +74,21 @@ function queryString(query: ApiRequest['query']): string {
   }
   const text = params.toString();
   return text ? `?${text}` : '';
+}
+
+/** The first `limit` bytes of a body as text; the rest is read and dropped. */
+function readLimited(body: Readable, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let kept = 0;
+    body.on('data', (chunk: Buffer) => {
+      if (kept >= limit) return;
+      chunks.push(chunk.subarray(0, limit - kept));
+      kept += Math.min(chunk.length, limit - kept);
+    });
+    body.on('error', reject);
+    body.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+  });
 }
 
 function isJson(response: IncomingMessage): boolean {
@@ -70,11 +114,13 @@ function errorFromResponse(response: IncomingMessage, text: string): OctopodApiE
 }
 
 /** JSON over HTTPS to the brain, on one keep-alive agent carrying the TLS identity. */
-export class HttpsTransport implements ApiTransport {
+export class HttpsTransport implements ApiTransport, RawTransport {
   readonly address: string;
   private readonly host: string;
   private readonly port: number;
   private readonly agent: Agent;
+  /** Requests with a streamed body get a fresh connection: a stale pooled one could not be retried. */
+  private uploads: Agent | undefined;
   private readonly timeoutMs: number;
   private readonly label: string;
 
@@ -85,14 +131,7 @@ export class HttpsTransport implements ApiTransport {
     this.port = port;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.label = options.serverLabel ?? 'brain';
-    this.agent = new Agent({
-      keepAlive: true,
-      maxSockets: 16,
-      ca: options.ca,
-      cert: options.cert,
-      key: options.key,
-      servername: options.servername ?? 'octopoda',
-    });
+    this.agent = this.newAgent(true);
   }
 
   async request<T>(request: ApiRequest): Promise<T> {
@@ -119,9 +158,36 @@ export class HttpsTransport implements ApiTransport {
     }
   }
 
+  /**
+   * A request whose body is a stream of known length, or whose answer is read as a stream. Resolves at the answer's
+   * head when it is 2xx, with its body unread; rejects with the brain's error otherwise. A stall of the connection
+   * (no bytes either way for the timeout) fails it; an error of the body stream rejects with that error.
+   */
+  async raw(request: RawRequest): Promise<RawResponse> {
+    if (request.body) return this.openRaw(request, (this.uploads ??= this.newAgent(false)));
+    try {
+      return await this.openRaw(request, this.agent);
+    } catch (error) {
+      if (error instanceof StaleSocket) return this.openRaw(request, this.agent);
+      throw error;
+    }
+  }
+
   /** Closes idle keep-alive sockets, so a CLI can exit promptly. */
   close(): void {
     this.agent.destroy();
+    this.uploads?.destroy();
+  }
+
+  private newAgent(keepAlive: boolean): Agent {
+    return new Agent({
+      keepAlive,
+      maxSockets: 16,
+      ca: this.options.ca,
+      cert: this.options.cert,
+      key: this.options.key,
+      servername: this.options.servername ?? 'octopoda',
+    });
   }
 
   private send<T>(request: ApiRequest): Promise<T> {
@@ -243,6 +309,78 @@ export class HttpsTransport implements ApiTransport {
       if (signal?.aborted) return onAbort();
       signal?.addEventListener('abort', onAbort, { once: true });
       req.end();
+    });
+  }
+
+  private openRaw(request: RawRequest, agent: Agent): Promise<RawResponse> {
+    const headers: Record<string, string> = { ...this.options.headers, ...request.headers };
+    if (request.body) headers['content-length'] = String(request.body.length);
+    if (this.options.bearer) headers.authorization = `Bearer ${this.options.bearer}`;
+    const { signal, body } = request;
+    return new Promise<RawResponse>((resolve, reject) => {
+      let settled = false;
+      let answer: IncomingMessage | undefined;
+      let bodyError: Error | undefined;
+      const settle = (fn: () => void): void => {
+        if (settled) return;
+        settled = true;
+        if (!answer) signal?.removeEventListener('abort', onAbort);
+        fn();
+      };
+      const aborted = (): OctopodApiError =>
+        new OctopodApiError(0, 'aborted', `request to ${this.label} at ${this.address} aborted`);
+      const onAbort = (): void => {
+        // After the head, the reader of the body sees the abort as the body's error.
+        if (answer) return void answer.destroy(aborted());
+        settle(() => reject(aborted()));
+        req.destroy();
+      };
+      const req = httpsRequest(
+        {
+          host: this.host,
+          port: this.port,
+          method: request.method,
+          path: request.path + queryString(request.query),
+          headers,
+          agent,
+          timeout: this.timeoutMs,
+        },
+        (response) => {
+          const status = response.statusCode ?? 0;
+          if (status < 200 || status >= 300) {
+            // The brain may refuse before it has read the whole body: stop sending, keep its reason.
+            body?.stream.unpipe(req);
+            readLimited(response, ERROR_BODY_LIMIT)
+              .then(
+                (text) => settle(() => reject(errorFromResponse(response, text))),
+                (error: Error) => settle(() => reject(this.networkError(error))),
+              )
+              .finally(() => {
+                if (body) req.destroy();
+              });
+            return;
+          }
+          answer = response;
+          if (signal) response.once('close', () => signal.removeEventListener('abort', onAbort));
+          settle(() => resolve({ status, headers: response.headers, body: response }));
+        },
+      );
+      // `timeout` is an idle timeout: a long transfer is fine as long as bytes move.
+      req.on('timeout', () => req.destroy(new RequestTimeout()));
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        if (answer) return; // the body's reader sees it
+        if (bodyError) return settle(() => reject(bodyError));
+        const stale = !body && req.reusedSocket && error.code === 'ECONNRESET';
+        settle(() => reject(stale ? new StaleSocket() : this.networkError(error)));
+      });
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (!body) return void req.end();
+      body.stream.once('error', (error) => {
+        bodyError = error;
+        req.destroy(error);
+      });
+      body.stream.pipe(req);
     });
   }
 

@@ -5,13 +5,21 @@ export {
   type OctlConnectionConfig,
 } from './client';
 export { OctopodApiError } from './errors';
-export type { HttpsTransportOptions, StreamOptions } from './https-transport';
+export type {
+  HttpsTransportOptions,
+  RawRequest,
+  RawResponse,
+  RawTransport,
+  StreamOptions,
+} from './https-transport';
+export type { BlobRef, NodeFileContent, TransferOptions, UploadBlobOptions } from './files';
 export { SseParser, type SseMessage } from './sse-parser';
 export {
   ReplayFilter,
   type StreamTaskEventsOptions,
   type TaskEvent,
   type TaskOutputChunk,
+  type TransferProgress,
 } from './task-events';
 export type { InvocationState, ListTasksQuery } from './tasks';
 export { resolveBrainAddress, type NameServerAddress, type ResolveBrainOptions } from './name-server';

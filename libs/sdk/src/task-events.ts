@@ -11,11 +11,27 @@ export interface TaskOutputChunk {
   data: string;
 }
 
+/** A file transfer moved on: `bytes` of `total` confirmed by the receiving side (throttled, a few a second). */
+export interface TransferProgress {
+  invocationId: string;
+  node: string;
+  bytes: number;
+  total: number;
+}
+
 /** What `GET /api/v2/tasks/{id}/events` carries: a replay of what is known, then live changes, then `done`. */
 export type TaskEvent =
   | { type: 'invocation'; invocation: Invocation }
   | { type: 'output'; output: TaskOutputChunk }
+  | { type: 'progress'; progress: TransferProgress }
   | { type: 'done'; task: TaskDetail };
+
+const EVENT_NAMES: ReadonlySet<string> = new Set<TaskEvent['type']>([
+  'invocation',
+  'output',
+  'progress',
+  'done',
+]);
 
 export interface StreamTaskEventsOptions {
   /** Stops listening: the promise rejects with code `aborted` (the task itself goes on). */
@@ -60,8 +76,7 @@ export class ReplayFilter {
 }
 
 function decode(message: SseMessage, taskId: string): TaskEvent | undefined {
-  if (message.event !== 'invocation' && message.event !== 'output' && message.event !== 'done')
-    return undefined;
+  if (!EVENT_NAMES.has(message.event)) return undefined;
   let value: unknown;
   try {
     value = JSON.parse(message.data);
@@ -75,6 +90,7 @@ function decode(message: SseMessage, taskId: string): TaskEvent | undefined {
   }
   if (message.event === 'invocation') return { type: 'invocation', invocation: value as Invocation };
   if (message.event === 'output') return { type: 'output', output: value as TaskOutputChunk };
+  if (message.event === 'progress') return { type: 'progress', progress: value as TransferProgress };
   return { type: 'done', task: value as TaskDetail };
 }
 
