@@ -12,7 +12,12 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const DEFAULT_INPUT = resolve(root, 'apps/brain/openapi.json');
 const DEFAULT_OUTPUT = resolve(root, 'libs/sdk/src/generated/api.ts');
 /** Operations the SDK writes by hand: the event stream needs a streaming reader, not a JSON request. */
-const HAND_WRITTEN = { taskEvents: 'server-sent events, read by OctopodClient.streamTaskEvents' };
+const HAND_WRITTEN = {
+  taskEvents: 'server-sent events, read by OctopodClient.streamTaskEvents',
+  uploadBlob: 'a streamed request body, sent by OctopodClient.uploadBlob',
+  downloadBlob: 'a streamed response body, read by OctopodClient.downloadBlob',
+  nodeFileContent: 'a streamed response body, read by OctopodClient.nodeFileContent',
+};
 const USAGE = 'usage: node tools/sdk-gen/generate.mjs [--check] [--out <api.ts>] [<openapi.json>]';
 
 function fail(message, code = 2) {

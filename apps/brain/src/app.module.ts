@@ -13,6 +13,7 @@ import { QueueModule } from './core/queue/queue.module';
 import { RedisModule } from './core/redis/redis.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { EnrolmentModule } from './modules/enrolment/enrolment.module';
+import { FilesModule } from './modules/files/files.module';
 import { GatewayModule } from './modules/gateway/gateway.module';
 import { HealthController } from './modules/health/health.controller';
 import { MaintenanceModule } from './modules/maintenance/maintenance.module';
@@ -59,7 +60,8 @@ export class AppModule {
       TokensModule,
     ];
     // Task dispatch needs the node connections: it runs with the API (and its gateway).
-    if (roles.api) imports.push(OctopodaV1Module, GatewayModule, NameServerModule, TasksModule, AuditModule);
+    if (roles.api)
+      imports.push(OctopodaV1Module, GatewayModule, NameServerModule, TasksModule, FilesModule, AuditModule);
     if (roles.worker) imports.push(MaintenanceModule);
     return {
       module: AppModule,

@@ -11,6 +11,7 @@ import { request } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { join } from 'node:path';
 import pino from 'pino';
 import { startBrain, type RunningBrain } from '../src/bootstrap';
 import { parseBrainConfig, type BrainConfig } from '../src/core/config/brain-config';
@@ -34,7 +35,12 @@ export interface TestBrain {
   api(path: string, options?: ApiOptions): Promise<ApiResponse>;
   tentacle(
     name: string,
-    options?: { cert?: string | null; heartbeats?: boolean; execute?: FakeTentacleOptions['execute'] },
+    options?: {
+      cert?: string | null;
+      heartbeats?: boolean;
+      execute?: FakeTentacleOptions['execute'];
+      files?: FakeTentacleOptions['files'];
+    },
   ): FakeTentacle;
   /** Closes the brain and starts a new one on the same config, ports and database (state survives). */
   restart(): Promise<void>;
@@ -46,12 +52,13 @@ export interface ApiOptions {
   headers?: Record<string, string>;
   body?: unknown;
   /** Sent verbatim instead of JSON-encoding `body`. */
-  rawBody?: string;
+  rawBody?: string | Buffer;
   cert?: string | null;
 }
 
 export interface ApiResponse {
   status: number;
+  raw: Buffer;
   text: string;
   json: () => unknown;
   headers: Record<string, string | string[] | undefined>;
@@ -93,6 +100,9 @@ export async function startTestBrain(
     },
     workgroup: { rootPassword: ROOT_PASSWORD },
     logger: { level: 'warn' },
+    workspace: { root: join(dir.path, 'workspace'), store: join(dir.path, 'store') },
+    // Small chunks and window, so tests of flow control and re-sends need no large files.
+    files: { chunkBytes: 64 * 1024, windowBytes: 256 * 1024 },
   });
   const launch = () =>
     startBrain(config, { api: true, worker: true }, pino({ level: process.env.OCTOPOD_TEST_LOG ?? 'warn' }));
@@ -121,8 +131,10 @@ export async function startTestBrain(
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
-            const text = Buffer.concat(chunks).toString();
+            const raw = Buffer.concat(chunks);
+            const text = raw.toString();
             resolve({
+              raw,
               status: res.statusCode ?? 0,
               text,
               json: () => JSON.parse(text),
@@ -151,6 +163,7 @@ export async function startTestBrain(
         name,
         heartbeats: options.heartbeats,
         execute: options.execute,
+        files: options.files,
       });
       tentacles.push(tentacle);
       return tentacle;

@@ -13,6 +13,7 @@ import {
   type Welcome,
 } from '@octopod/protocol';
 import { readFileSync } from 'node:fs';
+import { FakeFiles, type FakeFilesOptions } from './fake-files';
 import { WebSocket, type ClientOptions } from 'ws';
 
 type Up = typeof upstreamSchemas;
@@ -35,6 +36,8 @@ export interface FakeTentacleOptions {
    * brain cancels it. Default: success, stdout `ran: <command>\n`.
    */
   execute?: (assign: TaskAssign) => Partial<TaskResult> | 'hold';
+  /** How file requests are answered (pushes are received into memory). */
+  files?: FakeFilesOptions;
 }
 
 /**
@@ -54,6 +57,8 @@ export class FakeTentacle {
   /** Invocation ids run (once each, as a real tentacle's journal guarantees). */
   readonly ran: string[] = [];
   private readonly held = new Set<string>();
+  /** File transfers: pushes received, pulls offered. */
+  readonly files: FakeFiles;
   closed: { code: number; reason: string } | undefined;
   /** Set when the gateway refused the WebSocket upgrade (HTTP status, its refusal header, body message). */
   refused: { status: number; code: string; message: string } | undefined;
@@ -70,6 +75,20 @@ export class FakeTentacle {
       servername: 'octopoda',
     };
     this.socket = new WebSocket(options.url, tls);
+    this.files = new FakeFiles(
+      options.files ?? {},
+      (kind, body) => this.trySend(kind, body),
+      {
+        sendBinary: (frame) => {
+          if (this.socket.readyState !== WebSocket.OPEN) throw new Error('link closed');
+          this.socket.send(frame, { binary: true });
+        },
+      },
+      (invocationId, ok, error) =>
+        void this.report(invocationId, { state: ok ? 'success' : 'failed', error, pid: null }).catch(
+          () => undefined,
+        ),
+    );
     const handlers: HandlerMap<Down, Up> = {
       welcome: () => undefined,
       'heartbeat.ack': (ack) => void this.clock.add(clockSample(ack.t1, ack.t2, ack.t3, Date.now())),
@@ -96,9 +115,18 @@ export class FakeTentacle {
         return { kind: 'task.cancel.ok', body: { invocationId, found } };
       },
       'task.result.ack': ({ invocationIds }) => void this.acked.push(...invocationIds),
+      'file.push': (push) => this.files.push(push),
+      'file.pull': (pull) => this.files.pull(pull),
+      'file.read': (read) => this.files.read(read),
+      'file.done': () => undefined,
+      'file.ack': (ack) => this.files.transfers.ack(ack),
+      'file.nack': (nack) => this.files.transfers.nack(nack),
+      'file.abort': (abort) => this.files.transfers.abort(abort),
+      'file.tree': (tree) => this.files.tree(tree),
     };
     this.peer = new Peer(this.socket, downstreamSchemas, handlers);
-    this.socket.on('message', (data) => {
+    this.socket.on('message', (data, isBinary) => {
+      if (isBinary) return void this.files.transfers.receiveBinary(data as Buffer);
       this.received.push(data.toString());
       void this.peer.receive(data.toString());
     });
@@ -124,6 +152,7 @@ export class FakeTentacle {
       this.socket.once('close', (code, reason) => {
         clearInterval(this.timer);
         this.peer.close('closed');
+        this.files.reset();
         this.closed = { code, reason: reason.toString() };
         resolve(this.closed);
       }),
@@ -210,6 +239,14 @@ export class FakeTentacle {
       ...fields,
     });
     this.acked.push(...(ack.body as { invocationIds: string[] }).invocationIds);
+  }
+
+  private trySend(kind: 'file.ack' | 'file.nack', body: never): void {
+    try {
+      this.peer.send(kind, body);
+    } catch {
+      // closed: the brain resumes from what was acked
+    }
   }
 
   /** Stops heartbeating but keeps the connection (a hung agent). */

@@ -80,6 +80,11 @@ export interface AuditRecord {
   detail: Record<string, unknown> | null;
 }
 
+export interface Blob {
+  sha256: string;
+  size: number;
+}
+
 export interface BrainInfo {
   name: string;
   version: string;
@@ -162,6 +167,22 @@ export interface EnrolmentCa {
   fingerprint: string;
   /** Whether this brain can sign enrolments (has ssl.caKey) */
   enabled: boolean;
+}
+
+export interface FileEntry {
+  /** Relative to the listed path, `/`-separated */
+  name: string;
+  type: 'file' | 'dir' | 'symlink';
+  size: number;
+  mode: number;
+  mtimeMs: number;
+}
+
+export interface FileTree {
+  node: string;
+  /** The resolved absolute path */
+  path: string;
+  entries: FileEntry[];
 }
 
 export interface GrantWorkgroupRequest {
@@ -284,6 +305,30 @@ export interface NodeStatus {
   diskTotal: number;
 }
 
+export interface PullFileRequest {
+  node: string;
+  path: string;
+}
+
+export interface PushFileRequest {
+  /** sha256 of an uploaded blob (PUT /api/v2/files/blobs) */
+  blob: string;
+  /** For `file`: its name in the target directory */
+  name: string;
+  /** `tar`: its top-level entries land in `path` */
+  format: 'file' | 'tar';
+  /** Target directory: @fstore/@workspace/@root/@log/@pakma, ~, relative = under the store */
+  path: string;
+  /** Create the target directory when missing (default true) */
+  force?: boolean;
+  /** Permission bits of a `file` */
+  mode?: number | null;
+  targets: string[];
+  deliveryTimeoutSeconds?: number;
+  maxConcurrency?: number;
+  maxErrors?: number;
+}
+
 export interface ResolveNodesRequest {
   /** Names, @group, or @ / @ALL / ALL; empty = all */
   targets: string[];
@@ -391,7 +436,10 @@ export class GeneratedApi {
   constructor(protected readonly transport: ApiTransport) {}
 
   // Not generated (written by hand in the SDK):
+  //   downloadBlob `GET /api/v2/files/blobs/{sha256}`: a streamed response body, read by OctopodClient.downloadBlob
+  //   nodeFileContent `GET /api/v2/nodes/{name}/files/content`: a streamed response body, read by OctopodClient.nodeFileContent
   //   taskEvents `GET /api/v2/tasks/{id}/events`: server-sent events, read by OctopodClient.streamTaskEvents
+  //   uploadBlob `PUT /api/v2/files/blobs`: a streamed request body, sent by OctopodClient.uploadBlob
 
   /**
    * Stop what has not finished
@@ -514,6 +562,14 @@ export class GeneratedApi {
   }
 
   /**
+   * A directory on a node (or `brain`), recursively
+   * `GET /api/v2/nodes/{name}/files`
+   */
+  async listNodeFiles(name: string, query: { hidden?: boolean; path: unknown }): Promise<FileTree> {
+    return this.transport.request<FileTree>({ method: 'GET', path: `/api/v2/nodes/${encodeURIComponent(String(name))}/files`, query });
+  }
+
+  /**
    * Every node this brain knows, sorted by name
    * `GET /api/v2/nodes`
    */
@@ -551,6 +607,22 @@ export class GeneratedApi {
    */
   async pruneNode(name: string): Promise<void> {
     return this.transport.request<void>({ method: 'DELETE', path: `/api/v2/nodes/${encodeURIComponent(String(name))}` });
+  }
+
+  /**
+   * Fetch a file or directory from a node into a blob (a task; its output names the blob)
+   * `POST /api/v2/files/pull`
+   */
+  async pullFile(body: PullFileRequest): Promise<TaskDetail> {
+    return this.transport.request<TaskDetail>({ method: 'POST', path: '/api/v2/files/pull', body });
+  }
+
+  /**
+   * Send an uploaded blob to nodes (a task)
+   * `POST /api/v2/files/push`
+   */
+  async pushFile(body: PushFileRequest): Promise<TaskDetail> {
+    return this.transport.request<TaskDetail>({ method: 'POST', path: '/api/v2/files/push', body });
   }
 
   /**

@@ -211,6 +211,52 @@ describe('scope on every route of both faces (real Postgres, Redis, sockets)', (
       const root = json(await t.api('/api/v2/audit?limit=200')).items as Array<{ workgroup: string }>;
       expect(root.some((r) => r.workgroup === '/')).toBe(true);
     },
+    'PUT /api/v2/files/blobs': async () => {
+      const res = await v2('/files/blobs', {
+        method: 'PUT',
+        rawBody: 'hello',
+        headers: { 'content-type': 'application/octet-stream' },
+      });
+      expect(res.status).toBe(201);
+    },
+    'GET /api/v2/files/blobs/:sha256': async () =>
+      expect((await v2(`/files/blobs/${'0'.repeat(64)}`)).status).toBe(404),
+    'POST /api/v2/files/push': async () => {
+      const body = { blob: '0'.repeat(64), name: 'x', format: 'file', path: 'x', targets: [OUT] };
+      expect((await v2('/files/push', post(body))).status).toBe(422);
+    },
+    'POST /api/v2/files/pull': async () =>
+      expect((await v2('/files/pull', post({ node: OUT, path: '@log' }))).status).toBe(422),
+    'GET /api/v2/nodes/:name/files': async () => {
+      expect((await v2(`/nodes/${OUT}/files?path=@fstore`)).status).toBe(422);
+      const brainTree = await v2('/nodes/brain/files?path=@fstore');
+      expect(brainTree.status, brainTree.text).toBe(422);
+    },
+    'GET /api/v2/nodes/:name/files/content': async () =>
+      expect((await v2(`/nodes/${OUT}/files/content?path=@log`)).status).toBe(422),
+    'POST /api/v1/file/distrib': async () => {
+      const body = multipart(
+        { targetNodes: JSON.stringify([OUT]), targetPath: 'x', isForce: 'true' },
+        { field: 'packfiles', name: 'x.zip', body: 'PK' },
+      );
+      const res = await v1('/file/distrib', body);
+      expect(res.status).toBe(400);
+      expect(json(res)).toMatchObject({ Rmsg: 'ERROR: some nodes are invalid or out of scope.' });
+    },
+    'POST /api/v1/file/upload': async () => {
+      const body = multipart({ targetPath: 'x' }, { field: 'tarfile', name: 'x.zip', body: 'PK' });
+      expect((await v1('/file/upload', body)).status).toBeGreaterThanOrEqual(400);
+    },
+    'POST /api/v1/file/spread': async () => {
+      const res = await v1('/file/spread', post({ TargetPath: 'x', FileOrDir: 'y', TargetNodes: [OUT] }));
+      expect(res.status).toBe(400);
+    },
+    'GET /api/v1/file/pull': async () => {
+      expect((await v1(`/file/pull?name=${OUT}&fileOrDir=x`)).status).toBe(400);
+      expect((await v1('/file/pull?name=brain&fileOrDir=x')).status).toBe(400);
+    },
+    'GET /api/v1/file/tree': async () =>
+      expect((await v1(`/file/tree?name=${OUT}&subdir=`)).status).toBe(400),
     'GET /api/v1/workgroup/info': async () => expect((await v1('/workgroup/info?path=')).status).toBe(401),
     'POST /api/v1/workgroup/info': async () =>
       expect((await v1('/workgroup/info', post({ Path: '', Password: 'secret99' }))).status).toBe(401),

@@ -1,4 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { BrainConfig } from '../../core/config/brain-config';
@@ -35,6 +37,19 @@ export class BlobService {
   async adopt(temp: string, blob: StoredBlob): Promise<void> {
     await this.store.adopt(temp, blob.sha256);
     await this.files.touch(blob.sha256, blob.size);
+  }
+
+  /** A file already on the store's disk (a multipart upload multer wrote to the temp directory) becomes a blob. */
+  async adoptUpload(path: string): Promise<StoredBlob> {
+    const hash = createHash('sha256');
+    let size = 0;
+    for await (const block of createReadStream(path)) {
+      hash.update(block as Buffer);
+      size += (block as Buffer).length;
+    }
+    const blob = { sha256: hash.digest('hex'), size };
+    await this.adopt(path, blob);
+    return blob;
   }
 
   /** The blob's size; 404 `blob_not_found` when it is not in the store. Marks it used. */

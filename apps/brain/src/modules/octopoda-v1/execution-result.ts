@@ -33,8 +33,11 @@ export function toExecutionResult(task: Task, invocation: Invocation): Execution
   const options = task.options as unknown as TaskOptions;
   const name = invocation.node;
   if (options.loadedOnAccept && invocation.acceptedAt) return result(name, 0, { Result: 'loaded' });
+  const isFile = task.kind === 'file_push' || task.kind === 'file_pull';
   switch (invocation.state) {
     case 'success':
+      // A push answers "OK"; a pull's output (its blob) is turned into Octopoda's zip payload by the caller.
+      if (isFile) return result(name, 0, { Result: task.kind === 'file_push' ? 'OK' : invocation.output });
       if (options.background) return result(name, 0, { Result: String(invocation.pid ?? invocation.output) });
       return result(name, 0, { Result: task.kind === 'script' ? invocation.output : invocation.stdout });
     case 'delivery_timed_out':
@@ -48,7 +51,7 @@ export function toExecutionResult(task: Task, invocation: Invocation): Execution
         });
       return result(name, 2, {
         ProcessErrorMsg: invocation.error ?? 'failed',
-        Result: task.kind === 'script' ? '' : invocation.stderr,
+        Result: task.kind === 'script' || isFile ? '' : invocation.stderr,
       });
     case 'timed_out':
     case 'cancelled':

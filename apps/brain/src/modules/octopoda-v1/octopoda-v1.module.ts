@@ -1,20 +1,27 @@
 import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { join } from 'node:path';
+import { BlobService } from '../files/blob.service';
+import { FilesModule } from '../files/files.module';
 import { NodesModule } from '../nodes/nodes.module';
+import { FilesV1Controller } from './files.v1.controller';
 import { TasksModule } from '../tasks/tasks.module';
 import { RunV1Controller } from './run.v1.controller';
 import { NodesV1Controller } from './nodes.v1.controller';
 import { parseV1Forms } from './v1-forms';
+import { V1PullPayload } from './v1-pull-payload';
 import { V1ScopeService } from './v1-scope.service';
 import { WorkgroupV1Controller } from './workgroup.v1.controller';
 
 /** The Octopoda face: thin controllers over the same services as /api/v2. */
 @Module({
-  imports: [NodesModule, TasksModule],
-  controllers: [NodesV1Controller, RunV1Controller, WorkgroupV1Controller],
-  providers: [V1ScopeService],
+  imports: [NodesModule, TasksModule, FilesModule],
+  controllers: [NodesV1Controller, RunV1Controller, WorkgroupV1Controller, FilesV1Controller],
+  providers: [V1ScopeService, V1PullPayload],
 })
 export class OctopodaV1Module implements NestModule {
+  constructor(private readonly blobs: BlobService) {}
+
   configure(consumer: MiddlewareConsumer): void {
-    parseV1Forms(consumer);
+    parseV1Forms(consumer, join(this.blobs.store.dir, 'tmp'));
   }
 }

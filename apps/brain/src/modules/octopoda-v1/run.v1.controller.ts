@@ -8,6 +8,7 @@ import { TasksRepository } from '../tasks/tasks.repository';
 import { TasksService } from '../tasks/tasks.service';
 import { executionResults, isReadyForV1 } from './execution-result';
 import { parseTargetNodes, singleQuery } from './v1.mappers';
+import { V1PullPayload } from './v1-pull-payload';
 import { V1ScopeService } from './v1-scope.service';
 
 /** Octopoda's Result object: `{Rcode, Rmsg, Output, Version, Modified}`. */
@@ -40,6 +41,7 @@ export class RunV1Controller {
     private readonly tasks: TasksService,
     private readonly repository: TasksRepository,
     private readonly scope: V1ScopeService,
+    private readonly pulls: V1PullPayload,
   ) {}
 
   @Post('run/cmd')
@@ -91,7 +93,7 @@ export class RunV1Controller {
     if (!isReadyForV1(task, task.invocations)) throw new V1Reply(202, v1Result('TaskProcessing'));
     // Answered once, as Octopoda does; a second read gets [].
     if (!(await this.repository.claimV1Delivery(task.id))) return [];
-    return executionResults(task, task.invocations);
+    return this.pulls.fill(task, executionResults(task, task.invocations));
   }
 
   private async start(

@@ -23,6 +23,6 @@ import { TasksService } from './tasks.service';
     TaskStreamService,
     TasksProcessor,
   ],
-  exports: [TasksService, TaskDispatcher, TasksRepository],
+  exports: [TasksService, TaskDispatcher, TasksRepository, InvocationLedger, TaskEventsService],
 })
 export class TasksModule {}

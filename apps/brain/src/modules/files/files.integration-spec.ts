@@ -1,0 +1,169 @@
+import { waitFor } from '@octopod/testing';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestBrain, type ApiResponse, type TestBrain } from '../../../test/brain-harness';
+import { BlobService } from './blob.service';
+import { FilesRepository } from './files.repository';
+
+const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+
+interface TaskDetail {
+  id: string;
+  state: string;
+  invocations: Array<{ node: string; state: string; error: string | null; output: string }>;
+}
+
+describe('files: blobs, pushes and pulls through the brain (real Postgres, Redis, sockets)', () => {
+  let t: TestBrain;
+
+  const upload = (data: Buffer, headers: Record<string, string> = {}): Promise<ApiResponse> =>
+    t.api('/api/v2/files/blobs', {
+      method: 'PUT',
+      rawBody: data,
+      headers: { 'content-type': 'application/octet-stream', ...headers },
+    });
+  const finished = async (id: string): Promise<TaskDetail> => {
+    let task!: TaskDetail;
+    await waitFor(
+      async () => {
+        task = (await t.api(`/api/v2/tasks/${id}`)).json() as TaskDetail;
+        return task.state !== 'running';
+      },
+      { timeoutMs: 15_000 },
+    );
+    return task;
+  };
+  const push = async (blob: string, targets: string[], extra: Record<string, unknown> = {}) => {
+    const res = await t.api('/api/v2/files/push', {
+      method: 'POST',
+      body: { blob, name: 'data.bin', format: 'file', path: '@fstore/x', targets, ...extra },
+    });
+    expect(res.status, res.text).toBe(201);
+    return finished((res.json() as TaskDetail).id);
+  };
+
+  beforeAll(async () => {
+    t = await startTestBrain();
+  });
+  afterAll(() => t.stop());
+
+  it('stores an upload by its sha256 and gives the same bytes back', async () => {
+    const data = randomBytes(300_000);
+    const res = await upload(data);
+    expect(res.status).toBe(201);
+    expect(res.json()).toEqual({ sha256: sha(data), size: data.length });
+    const back = await t.api(`/api/v2/files/blobs/${sha(data)}`);
+    expect(back.status).toBe(200);
+    expect(back.raw.equals(data)).toBe(true);
+    expect(back.headers['x-octopod-sha256']).toBe(sha(data));
+  });
+
+  it('refuses an upload whose announced sha256 does not match, and keeps nothing', async () => {
+    const data = randomBytes(1000);
+    const res = await upload(data, { 'x-octopod-sha256': '0'.repeat(64) });
+    expect(res.status).toBe(422);
+    expect(res.json()).toMatchObject({ code: 'checksum_mismatch' });
+    expect((await t.api(`/api/v2/files/blobs/${sha(data)}`)).status).toBe(404);
+  });
+
+  it('pushes a blob to several nodes in checksummed chunks; each node gets every byte', async () => {
+    for (const name of ['p1', 'p2', 'p3']) {
+      t.pki.client(name);
+      await t.tentacle(name).join();
+    }
+    const data = randomBytes(1_000_000);
+    const { sha256 } = (await upload(data)).json() as { sha256: string };
+    const task = await push(sha256, ['p1', 'p2', 'p3']);
+    expect(task.state).toBe('done');
+    expect(task.invocations.map((i) => i.state)).toEqual(['success', 'success', 'success']);
+  });
+
+  it('re-sends a corrupted chunk, once, and the node ends with the exact bytes', async () => {
+    t.pki.client('bad-line');
+    const node = t.tentacle('bad-line', { files: { corruptChunk: 3 } });
+    await node.join();
+    const data = randomBytes(700_000);
+    const { sha256 } = (await upload(data)).json() as { sha256: string };
+    const task = await push(sha256, ['bad-line']);
+    expect(task.invocations[0].state).toBe('success');
+    const [received] = node.files.pushes.values();
+    expect(received.rejected).toBe(1);
+    expect(node.files.bytesOf(received.push.transferId).equals(data)).toBe(true);
+  });
+
+  it('records a node refusing the target as that node failing, with its words', async () => {
+    t.pki.client('strict');
+    const refusePush = () => ({ code: 'target_invalid', message: 'target path not exist' });
+    await t.tentacle('strict', { files: { refusePush } }).join();
+    const { sha256 } = (await upload(randomBytes(10))).json() as { sha256: string };
+    const task = await push(sha256, ['strict'], { force: false });
+    expect(task.invocations[0]).toMatchObject({ state: 'failed', error: 'target path not exist' });
+  });
+
+  it('refuses a push of a blob the brain does not have, and bad requests by field', async () => {
+    const missing = await t.api('/api/v2/files/push', {
+      method: 'POST',
+      body: { blob: 'a'.repeat(64), name: 'x', format: 'file', path: 'x', targets: ['p1'] },
+    });
+    expect([missing.status, (missing.json() as { code: string }).code]).toEqual([404, 'blob_not_found']);
+    const badName = await t.api('/api/v2/files/push', {
+      method: 'POST',
+      body: { blob: 'a'.repeat(64), name: '../x', format: 'file', path: 'x', targets: ['p1'] },
+    });
+    expect(badName.status).toBe(400);
+    expect(badName.text).toContain('name must be a plain file name');
+  });
+
+  it('pulls a file from a node into a blob, and streams it as content', async () => {
+    const data = randomBytes(400_000);
+    t.pki.client('holder');
+    await t.tentacle('holder', { files: { files: { '@log/run.log': { data, type: 'file' } } } }).join();
+    const created = await t.api('/api/v2/files/pull', {
+      method: 'POST',
+      body: { node: 'holder', path: '@log/run.log' },
+    });
+    expect(created.status).toBe(201);
+    const task = await finished((created.json() as TaskDetail).id);
+    const pulled = JSON.parse(task.invocations[0].output) as { blob: string; size: number; type: string };
+    expect(pulled).toMatchObject({ blob: sha(data), size: data.length, type: 'file' });
+    const content = await t.api('/api/v2/nodes/holder/files/content?path=@log/run.log');
+    expect(content.status).toBe(200);
+    expect(content.headers['x-octopod-type']).toBe('file');
+    expect(content.raw.equals(data)).toBe(true);
+    const missing = await t.api('/api/v2/nodes/holder/files/content?path=@log/none');
+    expect(missing.status).toBe(404);
+    expect(missing.text).toContain('file or path not found');
+  });
+
+  it('lists a node directory and the brain store', async () => {
+    const entry = { name: 'a.txt', type: 'file' as const, size: 3, mode: 0o644, mtimeMs: 1 };
+    t.pki.client('lister');
+    await t.tentacle('lister', { files: { tree: { '@fstore': [entry] } } }).join();
+    const tree = await t.api('/api/v2/nodes/lister/files?path=@fstore');
+    expect(tree.json()).toMatchObject({ node: 'lister', entries: [entry] });
+    mkdirSync(join(t.config.workspace.store, 'sub'), { recursive: true });
+    writeFileSync(join(t.config.workspace.store, 'sub', 'b.txt'), 'hello');
+    writeFileSync(join(t.config.workspace.store, '.hidden'), 'x');
+    const brain = (await t.api('/api/v2/nodes/brain/files?path=@fstore')).json() as {
+      entries: Array<{ name: string; size: number }>;
+    };
+    expect(brain.entries.map((e) => e.name)).toEqual(['sub', 'sub/b.txt']);
+    expect((await t.api('/api/v2/nodes/brain/files?path=@fstore/../..')).status).toBe(400);
+    expect((await t.api('/api/v2/nodes/lister/files?path=@nowhere')).status).toBe(404);
+  });
+
+  it('collects blobs nobody used for the retention period, and keeps the others', async () => {
+    const old = randomBytes(100);
+    const fresh = randomBytes(100);
+    const { sha256: oldSha } = (await upload(old)).json() as { sha256: string };
+    const { sha256: freshSha } = (await upload(fresh)).json() as { sha256: string };
+    const blobs = t.brain.app.get(BlobService);
+    const repository = t.brain.app.get(FilesRepository);
+    await repository.touch(oldSha, old.length, new Date(Date.now() - 48 * 3600_000));
+    await blobs.collect();
+    expect(existsSync(blobs.store.path(oldSha))).toBe(false);
+    expect(existsSync(blobs.store.path(freshSha))).toBe(true);
+  });
+});
