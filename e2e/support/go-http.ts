@@ -45,7 +45,7 @@ export function goRequest(
   target: { host: string; port: number; tls?: GoTls },
   method: string,
   requestTarget: string,
-  options: { auth?: OctopodaAuth; body?: string; contentType?: string } = {},
+  options: { auth?: OctopodaAuth; body?: string | Buffer; contentType?: string } = {},
 ): Promise<RawResponse> {
   const lines = [
     `${method} ${requestTarget} HTTP/1.1`,
@@ -62,7 +62,7 @@ export function goRequest(
     );
   }
   lines.push('Accept-Encoding: gzip', 'Connection: close');
-  const wire = `${lines.join('\r\n')}\r\n\r\n${options.body ?? ''}`;
+  const wire = Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`), Buffer.from(options.body ?? '')]);
 
   return new Promise((resolve, reject) => {
     const tls = target.tls;

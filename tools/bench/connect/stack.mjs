@@ -81,6 +81,7 @@ export async function startBenchBrain({ logLevel = 'info', tentacleFace = {} } =
     },
     workgroup: { rootPassword: `bench-${suffix}` },
     logger: { level: logLevel },
+    workspace: { root: join(dir, 'workspace'), store: join(dir, 'store') },
   };
   const configPath = join(dir, 'brain.yaml');
   writeFileSync(configPath, yaml.stringify(config));
@@ -158,6 +159,8 @@ export async function startBenchBrain({ logLevel = 'info', tentacleFace = {} } =
 
   return {
     pid: child.pid,
+    apiPort,
+    agent,
     ca,
     gateway: { host: '127.0.0.1', port: gatewayPort },
     apiAddress: { host: '127.0.0.1', port: apiPort },
