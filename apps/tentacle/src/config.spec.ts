@@ -37,6 +37,17 @@ describe('parseConfig', () => {
     expect(issuesOf({ ssl, state: { dir: '' } })).toEqual([expect.stringMatching(/state\.dir/)]);
   });
 
+  it('allows absolute file paths unless files.allowAbsolutePaths or TENTACLE_FILES_ALLOW_ABSOLUTE says no', () => {
+    expect(parseConfig({ ssl }).files).toEqual({ allowAbsolutePaths: true });
+    expect(parseConfig({ ssl, files: { allowAbsolutePaths: false } }).files.allowAbsolutePaths).toBe(false);
+    expect(parseConfig({ ssl }, { TENTACLE_FILES_ALLOW_ABSOLUTE: 'false' }).files.allowAbsolutePaths).toBe(
+      false,
+    );
+    expect(issuesOf({ ssl, files: { allowAbsolutePaths: 'maybe' } })).toEqual([
+      expect.stringMatching(/files\.allowAbsolutePaths/),
+    ]);
+  });
+
   it('defaults the name to a valid node name', () => {
     const config = parseConfig({ ssl });
     expect(config.name).toMatch(/^[A-Za-z0-9][A-Za-z0-9._-]*$/);

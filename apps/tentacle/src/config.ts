@@ -73,6 +73,12 @@ export const configSchema = z
     state: z.object({ dir: path.optional() }).prefault({}),
     /** Only `OCTOPODA_PAKMA` uses it (Octopod has no pakma); the rest of Octopoda's `pakma` section is ignored. */
     pakma: z.object({ root: path.default('/var/octopoda/tentacle/pakma') }).prefault({}),
+    files: z
+      .object({
+        /** Absolute paths in file pushes, pulls and listings; path variables and `~` work either way. */
+        allowAbsolutePaths: flag.default(true),
+      })
+      .prefault({}),
     ssl: z.object({ caCert: path, clientCert: path, clientKey: path }, { error: 'is required' }),
     env: z
       .array(
@@ -106,6 +112,7 @@ const ENV_OVERRIDES: EnvOverrides = {
   TENTACLE_WORKSPACE_ROOT: ['workspace', 'root'],
   TENTACLE_WORKSPACE_STORE: ['workspace', 'store'],
   TENTACLE_STATE_DIR: ['state', 'dir'],
+  TENTACLE_FILES_ALLOW_ABSOLUTE: ['files', 'allowAbsolutePaths'],
   TENTACLE_CA_CERT: ['ssl', 'caCert'],
   TENTACLE_CLIENT_CERT: ['ssl', 'clientCert'],
   TENTACLE_CLIENT_KEY: ['ssl', 'clientKey'],

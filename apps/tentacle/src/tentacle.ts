@@ -7,6 +7,8 @@ import { Link, type LinkEvents } from './link/link';
 import { nameServerResolver, staticResolver, type Resolver } from './link/resolver';
 import type { EventEmitter } from 'node:events';
 import { TaskRunner } from './exec/task-runner';
+import { filesRoots } from './files/file-roots';
+import { NodeFiles } from './files/node-files';
 import { tentacleVersion } from './version';
 import pino from 'pino';
 
@@ -27,6 +29,7 @@ export interface TentacleHandle {
   readonly link: Link;
   readonly events: EventEmitter<LinkEvents>;
   readonly tasks: TaskRunner;
+  readonly files: NodeFiles;
   /** Closes the link (code 1000), stops the timers and what runs (results are kept for the next start). */
   stop(): Promise<void>;
 }
@@ -75,6 +78,13 @@ export function startTentacle(config: TentacleConfig, deps: TentacleDeps = {}): 
     baseEnv: deps.baseEnv ?? process.env,
     configEnv: config.env,
   });
+  const files = new NodeFiles({
+    roots: filesRoots(config),
+    allowAbsolute: config.files.allowAbsolutePaths,
+    stateDir: config.state.dir,
+    tasks,
+    logger,
+  });
   const ownSampler = deps.status ? undefined : new StatusSampler().start();
   const link = new Link({
     name: config.name,
@@ -87,6 +97,7 @@ export function startTentacle(config: TentacleConfig, deps: TentacleDeps = {}): 
     },
     status: deps.status ?? (ownSampler as StatusSampler),
     tasks,
+    files,
     logger,
     helloTimeoutMs: deps.helloTimeoutMs,
     random: deps.random,
@@ -96,6 +107,7 @@ export function startTentacle(config: TentacleConfig, deps: TentacleDeps = {}): 
     link,
     events: link.events,
     tasks,
+    files,
     stop: () =>
       (stopping ??= link
         .stop()

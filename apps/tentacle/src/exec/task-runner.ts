@@ -206,21 +206,37 @@ export class TaskRunner implements TaskService {
     });
   }
 
+  report(result: TaskResult): void {
+    this.keep(result);
+    this.send(result);
+  }
+
+  spooledResult(invocationId: string): TaskResult | undefined {
+    return this.spool.get(invocationId);
+  }
+
   private complete(result: TaskResult): void {
     const id = result.invocationId;
     this.running.delete(id);
-    try {
-      this.spool.put(result);
-    } catch (error) {
-      // Sent anyway; only its survival across a restart is lost.
-      this.log.error({ invocationId: id, err: (error as Error).message }, 'cannot spool a result');
-    }
+    this.keep(result);
     this.journal.finish(id).catch((error: Error) => {
       this.log.warn({ invocationId: id, err: error.message }, 'cannot journal the end of an invocation');
     });
     this.log.info({ invocationId: id, state: result.state, error: result.error }, 'task finished');
     this.send(result);
     if (this.running.size === 0) this.idle?.();
+  }
+
+  private keep(result: TaskResult): void {
+    try {
+      this.spool.put(result);
+    } catch (error) {
+      // Sent anyway; only its survival across a restart is lost.
+      this.log.error(
+        { invocationId: result.invocationId, err: (error as Error).message },
+        'cannot spool a result',
+      );
+    }
   }
 
   private emit<K extends keyof TaskEvents>(kind: K, body: TaskEvents[K]): void {

@@ -49,6 +49,14 @@ export interface TaskService {
   /** A session was welcomed: send through it from now on, starting with every result not acknowledged yet. */
   attach(uplink: TaskUplink): void;
   detach(uplink: TaskUplink): void;
+  /**
+   * The end of an invocation that ran outside the runner (a file push): kept until acknowledged and sent, as
+   * a task's result is, but not journalled: a push survives a restart and resumes, where the journal's recovery
+   * would report it failed.
+   */
+  report(result: TaskResult): void;
+  /** The result of this invocation still waiting for acknowledgement, if any. */
+  spooledResult(invocationId: string): TaskResult | undefined;
 }
 
 export function assignError(code: AssignErrorCode, message: string): AssignReply {
@@ -62,4 +70,6 @@ export const noTasks: TaskService = {
   acknowledge: () => undefined,
   attach: () => undefined,
   detach: () => undefined,
+  report: () => undefined,
+  spooledResult: () => undefined,
 };

@@ -2,6 +2,7 @@ import type { StatusSource } from '@octopod/host';
 import type { downstreamSchemas, Handler, HeartbeatAck, upstreamSchemas, Welcome } from '@octopod/protocol';
 import type { Logger } from 'pino';
 import type { TaskService } from '../exec/task-service';
+import type { FileService, TransferLink } from '../files/file-service';
 
 /** What a downstream handler may touch: the session it runs in, never the socket. */
 export interface SessionContext {
@@ -9,6 +10,9 @@ export interface SessionContext {
   logger: Logger;
   status: StatusSource;
   tasks: TaskService;
+  files: FileService;
+  /** This session's transfers: chunks in and out, their acks and nacks. */
+  transfers: TransferLink;
   /** A welcome that was not the reply to our hello (the brain re-sent its settings). */
   onWelcome(welcome: Welcome): void;
   onHeartbeatAck(ack: HeartbeatAck): void;

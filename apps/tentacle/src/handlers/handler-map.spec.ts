@@ -1,6 +1,7 @@
-import { downstreamSchemas, type NodeStatus, type TaskAssign } from '@octopod/protocol';
+import { downstreamSchemas, TransferTable, type NodeStatus, type TaskAssign } from '@octopod/protocol';
 import pino from 'pino';
 import { describe, expect, it, vi } from 'vitest';
+import { noFiles, type FileService } from '../files/file-service';
 import type { SessionContext } from './handler-context';
 import { createHandlers } from './handler-map';
 
@@ -34,7 +35,18 @@ function context(): SessionContext {
       acknowledge: vi.fn(),
       attach: vi.fn(),
       detach: vi.fn(),
+      report: vi.fn(),
+      spooledResult: vi.fn(() => undefined),
     },
+    files: {
+      push: vi.fn(noFiles.push),
+      pull: vi.fn(noFiles.pull),
+      read: vi.fn(async () => undefined),
+      done: vi.fn(async () => undefined),
+      abort: vi.fn(async () => undefined),
+      tree: vi.fn(noFiles.tree),
+    } satisfies FileService,
+    transfers: { table: new TransferTable(), sendBinary: vi.fn(), send: vi.fn() },
     onWelcome: vi.fn(),
     onHeartbeatAck: vi.fn(),
   };
@@ -99,5 +111,41 @@ describe('createHandlers', () => {
     const ack = { invocationIds: ['i-1', 'i-2'] };
     expect(await handlers['task.result.ack'](ack, envelope('task.result.ack', ack))).toBeUndefined();
     expect(ctx.tasks.acknowledge).toHaveBeenCalledWith(['i-1', 'i-2']);
+  });
+
+  it('hands file requests to the file service with the session transfers, acks and nacks to the table', async () => {
+    const ctx = context();
+    const handlers = createHandlers(ctx);
+    const transferId = '0b5a3f4e-8d1c-4c2e-9a57-3f0e6b1d2c4a';
+    const push = {
+      invocationId: 'i-1',
+      taskId: 't-1',
+      transferId,
+      size: 0,
+      sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+      format: 'file' as const,
+      name: 'a',
+      target: '@fstore',
+      force: true,
+      mode: null,
+    };
+    expect(await handlers['file.push'](push, envelope('file.push', push))).toEqual({
+      kind: 'error',
+      body: { code: 'not_supported', message: 'this tentacle does not transfer files' },
+    });
+    expect(ctx.files.push).toHaveBeenCalledWith(push, ctx.transfers);
+    const read = { transferId, offset: 5 };
+    expect(await handlers['file.read'](read, envelope('file.read', read))).toBeUndefined();
+    expect(ctx.files.read).toHaveBeenCalledWith(read, ctx.transfers);
+    const abort = { transferId, reason: 'cancelled' };
+    expect(await handlers['file.abort'](abort, envelope('file.abort', abort))).toBeUndefined();
+    expect(ctx.files.abort).toHaveBeenCalledWith(abort, ctx.transfers);
+    const ack = vi.spyOn(ctx.transfers.table, 'ack');
+    const nack = vi.spyOn(ctx.transfers.table, 'nack');
+    expect(await handlers['file.ack'](read, envelope('file.ack', read))).toBeUndefined();
+    const bad = { transferId, offset: 0, reason: 'crc' };
+    expect(await handlers['file.nack'](bad, envelope('file.nack', bad))).toBeUndefined();
+    expect(ack).toHaveBeenCalledWith(read);
+    expect(nack).toHaveBeenCalledWith(bad);
   });
 });

@@ -1,5 +1,6 @@
 import type { downstreamSchemas, HandlerMap, upstreamSchemas } from '@octopod/protocol';
 import { errorHandler } from './error.handler';
+import { fileHandlers } from './files';
 import type { SessionContext } from './handler-context';
 import { heartbeatAckHandler } from './heartbeat-ack.handler';
 import { statusGetHandler } from './status-get.handler';
@@ -16,5 +17,6 @@ export function createHandlers(context: SessionContext): TentacleHandlers {
     'status.get': statusGetHandler(context),
     error: errorHandler(context),
     ...taskHandlers(context),
+    ...fileHandlers(context),
   };
 }

@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import { arch, cpus, hostname, platform } from 'node:os';
 import type { Logger } from 'pino';
 import type { TaskService } from '../exec/task-service';
+import type { FileService } from '../files/file-service';
 import { formatAddress, type BrainAddress } from './address';
 import { dial, type TlsMaterial } from './dialler';
 import { LinkError } from './errors';
@@ -20,6 +21,8 @@ export interface LinkOptions {
   status: StatusSource;
   /** Runs what the brain assigns, across sessions. Default: refuses tasks. */
   tasks?: TaskService;
+  /** Receives pushes and sends pulls, across sessions. Default: refuses file requests. */
+  files?: FileService;
   logger: Logger;
   /** Host facts sent in hello (the local address is added per connection). */
   facts?: Omit<NodeFacts, 'addr'>;
@@ -157,6 +160,7 @@ export class Link {
         localAddress: open.localAddress,
         status: options.status,
         tasks: options.tasks,
+        files: options.files,
         logger: options.logger,
         helloTimeoutMs: options.helloTimeoutMs ?? 10_000,
         deadAfterIntervals: options.deadAfterIntervals ?? 3,

@@ -1,8 +1,9 @@
-import { CloseCode, type Envelope, type NodeStatus } from '@octopod/protocol';
+import { CloseCode, encodeChunk, type Envelope, type FileChunk, type NodeStatus } from '@octopod/protocol';
 import { EventEmitter } from 'node:events';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type WebSocket from 'ws';
+import { noFiles, type FileService, type TransferLink } from '../files/file-service';
 import { Session, type SessionOptions } from './session';
 
 /** Just enough of a ws client socket: records frames, lets the test play the brain. */
@@ -11,9 +12,11 @@ class FakeSocket extends EventEmitter {
   readonly CONNECTING = 0;
   readyState = 1;
   readonly sent: Envelope[] = [];
+  readonly binary: Buffer[] = [];
   terminated = false;
-  send(data: string) {
-    this.sent.push(JSON.parse(data) as Envelope);
+  send(data: string | Buffer) {
+    if (typeof data === 'string') this.sent.push(JSON.parse(data) as Envelope);
+    else this.binary.push(data);
   }
   close(code: number, reason: string) {
     this.readyState = 3;
@@ -92,7 +95,7 @@ describe('Session', () => {
         name: 'pi-1',
         version: '0.1.0',
         protocol: 1,
-        capabilities: ['status', 'tasks'],
+        capabilities: ['status', 'tasks', 'files'],
         facts: { addr: '10.1.2.3', hostname: 'h' },
       },
     });
@@ -207,5 +210,49 @@ describe('Session', () => {
     await flush();
     expect(close).toHaveBeenCalledWith(1000, 'tentacle stopping');
     expect(await end).toMatchObject({ code: 1000, welcomed: true });
+  });
+
+  it('routes binary frames to the transfers of the session, sends its frames as binary, aborts them on close', async () => {
+    const transferId = '6f1c2b9e-0d4a-4b3c-8e2f-1a2b3c4d5e6f';
+    const chunks: FileChunk[] = [];
+    const aborted: string[] = [];
+    let link: TransferLink | undefined;
+    const files: FileService = {
+      ...noFiles,
+      push: async (body, transfers) => {
+        link = transfers;
+        transfers.table.addSink(body.transferId, {
+          chunk: (chunk) => chunks.push(chunk),
+          abort: (reason) => aborted.push(reason),
+        });
+        return { kind: 'file.ready', body: { transferId: body.transferId, offset: 0, finished: false } };
+      },
+    };
+    const { socket, ended } = makeSession({ files });
+    socket.deliver('welcome', welcome, socket.sent[0].id);
+    socket.deliver('file.push', {
+      invocationId: 'i-1',
+      taskId: 't-1',
+      transferId,
+      size: 3,
+      sha256: '0'.repeat(64),
+      format: 'file',
+      name: 'x',
+      target: '@fstore',
+      force: false,
+      mode: null,
+    });
+    await flush();
+    expect(socket.last('file.ready').body).toEqual({ transferId, offset: 0, finished: false });
+    socket.emit('message', encodeChunk(transferId, 0, Buffer.from('abc')), true);
+    socket.emit('message', encodeChunk(crypto.randomUUID(), 0, Buffer.from('x')), true);
+    expect(chunks.map((c) => [c.offset, c.payload.toString(), c.intact])).toEqual([[0, 'abc', true]]);
+    link?.sendBinary(Buffer.from('frame'));
+    expect(socket.binary).toEqual([Buffer.from('frame')]);
+    socket.terminate();
+    await flush();
+    await ended;
+    expect(aborted).toEqual(['link closed']);
+    expect(() => link?.sendBinary(Buffer.from('late'))).toThrow(/link closed/);
   });
 });

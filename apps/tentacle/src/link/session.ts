@@ -4,6 +4,7 @@ import {
   Peer,
   PROTOCOL_VERSION,
   ProtocolError,
+  TransferTable,
   upstreamSchemas,
   type ClockEstimate,
   type HeartbeatAck,
@@ -14,11 +15,12 @@ import type { StatusSource } from '@octopod/host';
 import type { Logger } from 'pino';
 import type WebSocket from 'ws';
 import { noTasks, type TaskService, type TaskUplink } from '../exec/task-service';
+import { noFiles, type TransferLink, type FileService } from '../files/file-service';
 import { createHandlers } from '../handlers/handler-map';
 import { HeartbeatTracker } from './heartbeat';
 
 /** Capabilities this tentacle offers (the brain sends only kinds it knows we handle). */
-export const CAPABILITIES = ['status', 'tasks'];
+export const CAPABILITIES = ['status', 'tasks', 'files'];
 
 export interface SessionOptions {
   name: string;
@@ -29,6 +31,8 @@ export interface SessionOptions {
   status: StatusSource;
   /** Runs what the brain assigns; attached to this session once it is welcomed. Default: refuses tasks. */
   tasks?: TaskService;
+  /** Receives pushes, sends pulls, lists trees. Default: refuses file requests. */
+  files?: FileService;
   logger: Logger;
   helloTimeoutMs: number;
   /** Heartbeat intervals without an ack after which the link counts as dead. */
@@ -65,6 +69,7 @@ export class Session {
   private readonly log: Logger;
   private readonly tasks: TaskService;
   private readonly uplink: TaskUplink;
+  private readonly transfers: TransferLink;
   private tracker: HeartbeatTracker | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private graceTimer: NodeJS.Timeout | undefined;
@@ -87,6 +92,15 @@ export class Session {
       estimate: () => this.estimate,
       congested: () => options.socket.bufferedAmount > CONGESTED_BYTES,
     };
+    const { socket } = options;
+    this.transfers = {
+      table: new TransferTable(),
+      sendBinary: (frame) => {
+        if (socket.readyState !== socket.OPEN) throw new ProtocolError('closed', 'link closed');
+        socket.send(frame, { binary: true });
+      },
+      send: (kind, body) => this.peer.send(kind, body as never),
+    };
     this.peer = new Peer(
       options.socket,
       downstreamSchemas,
@@ -95,6 +109,8 @@ export class Session {
         logger: options.logger,
         status: options.status,
         tasks: this.tasks,
+        files: options.files ?? noFiles,
+        transfers: this.transfers,
         onWelcome: (welcome) => this.applyWelcome(welcome),
         onHeartbeatAck: (ack) => this.onAck(ack),
       }),
@@ -103,10 +119,11 @@ export class Session {
           this.log.warn({ kind: envelope?.kind, err: error.message }, 'bad frame or failed handler'),
       },
     );
-    const { socket } = options;
     socket.on('message', (data, isBinary) => {
-      if (isBinary) return void this.log.debug('ignoring binary frame: no stream is open');
-      void this.peer.receive(data.toString());
+      if (!isBinary) return void this.peer.receive(data.toString());
+      if (!this.transfers.table.receiveBinary(data as Buffer)) {
+        this.log.debug('ignoring binary frame: not a chunk of a transfer we receive');
+      }
     });
     socket.on('error', (error) => (this.lastError = error.message));
     socket.once('close', (code, reason) => this.finish(code, reason.toString()));
@@ -220,6 +237,7 @@ export class Session {
   private finish(code: number, closeReason: string): void {
     this.stopHeartbeats();
     this.tasks.detach(this.uplink);
+    this.transfers.table.closeAll('link closed');
     if (this.graceTimer) clearTimeout(this.graceTimer);
     this.peer.close(closeReason || `closed (${code})`);
     const reason =

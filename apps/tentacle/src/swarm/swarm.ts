@@ -12,6 +12,7 @@ import {
 import { StatusSampler, type StatusSource } from '@octopod/host';
 import pino, { type Logger } from 'pino';
 import { TaskRunner } from '../exec/task-runner';
+import { noFiles } from '../files/file-service';
 import type { BrainAddress } from '../link/address';
 import { hostFacts, Link } from '../link/link';
 import { nameServerResolver, staticResolver, type NameServerLocation } from '../link/resolver';
@@ -155,6 +156,8 @@ export function startSwarm(options: SwarmOptions): Swarm {
         options.tasks === 'none'
           ? undefined
           : new TaskRunner({ simulate: true, nodeName: name, logger: nodeLogger }),
+      // Simulated nodes have no file store: pushes and pulls are refused.
+      files: noFiles,
       logger: nodeLogger,
       facts: { ...facts, hostname: name },
       helloTimeoutMs: options.helloTimeoutMs,

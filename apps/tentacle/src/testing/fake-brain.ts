@@ -2,10 +2,12 @@ import {
   CloseCode,
   Peer,
   REFUSAL_HEADER,
+  TransferTable,
   type UpgradeRefusalCode,
   upstreamSchemas,
   type downstreamSchemas,
   type Envelope,
+  type FileAbort,
   type Heartbeat,
   type Hello,
   type HandlerMap,
@@ -33,6 +35,10 @@ export interface FakeConnection {
   outputs: TaskOutput[];
   /** Every task.result received, re-sends included. */
   results: TaskResult[];
+  /** This connection's transfers: acks and nacks go to the senders the test adds, chunks to its sinks. */
+  transfers: TransferTable;
+  /** `file.abort` frames the tentacle sent us. */
+  aborts: FileAbort[];
   closed: Promise<{ code: number; reason: string }>;
 }
 
@@ -146,6 +152,8 @@ export class FakeBrain {
       started: [] as TaskStarted[],
       outputs: [] as TaskOutput[],
       results: [] as TaskResult[],
+      transfers: new TransferTable(),
+      aborts: [] as FileAbort[],
       closed: new Promise<{ code: number; reason: string }>((resolve) =>
         socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
       ),
@@ -194,10 +202,25 @@ export class FakeBrain {
         if (!this.ackResults) return;
         return { kind: 'task.result.ack', body: { invocationIds: [result.invocationId] } };
       },
+      'file.ready': () => undefined,
+      'file.source': () => undefined,
+      'file.tree.result': () => undefined,
+      'file.ack': (ack) => connection.transfers.ack(ack),
+      'file.nack': (nack) => connection.transfers.nack(nack),
+      'file.abort': (abort) => {
+        connection.aborts.push(abort);
+        connection.transfers.abort(abort);
+      },
     };
     connection.peer = new Peer(socket, upstreamSchemas, handlers);
-    socket.on('message', (data) => void connection.peer.receive(data.toString()));
-    socket.on('close', () => connection.peer.close());
+    socket.on('message', (data, isBinary) => {
+      if (isBinary) connection.transfers.receiveBinary(data as Buffer);
+      else void connection.peer.receive(data.toString());
+    });
+    socket.on('close', () => {
+      connection.peer.close();
+      connection.transfers.closeAll('link closed');
+    });
     this.connections.push(connection);
     this.waiting.splice(0).forEach((resolve) => resolve(connection));
   }

@@ -1,0 +1,250 @@
+import { listTree } from '@octopod/files';
+import {
+  ChunkSender,
+  FileChunkSource,
+  ProtocolError,
+  type FileAbort,
+  type FileDone,
+  type FilePull,
+  type FilePush,
+  type FileRead,
+  type FileTree,
+} from '@octopod/protocol';
+import type { Stats } from 'node:fs';
+import { rm, stat } from 'node:fs/promises';
+import pino, { type Logger } from 'pino';
+import type { TaskService } from '../exec/task-service';
+import {
+  fileError,
+  sendAbort,
+  type FileErrorReply,
+  type FileService,
+  type PullReply,
+  type PushReply,
+  type TransferLink,
+  type TreeReply,
+} from './file-service';
+import { describeFailure } from './failure';
+import {
+  checkFileName,
+  FileRequestError,
+  prepareTarget,
+  resolveUserPath,
+  type PathPolicy,
+} from './file-paths';
+import { IncomingPush, type PushEnd } from './incoming-push';
+import { pushPaths } from './place';
+import { PullSources } from './pull-sources';
+
+export interface NodeFilesOptions extends PathPolicy {
+  /** Packed pulls live in `<stateDir>/transfers/`. */
+  stateDir: string;
+  /** Keeps and sends pushes' results. */
+  tasks: TaskService;
+  logger?: Logger;
+}
+
+/**
+ * The tentacle's side of file transfers: receives pushes into their target (resuming a partial file after a
+ * reconnect or a restart), packs and sends pulls, lists trees. Paths are resolved with the path variables and
+ * may not leave their root.
+ */
+export class NodeFiles implements FileService {
+  private readonly log: Logger;
+  private readonly pushes = new Map<string, IncomingPush>();
+  /** Partial files of pushes stopped by a closed link, kept for a resume (or removed by a cancel). */
+  private readonly keptParts = new Map<string, string>();
+  /** When each push was first asked for, so a resumed push's result keeps that start. */
+  private readonly firstAsked = new Map<string, number>();
+  /** Per transfer id, the push request being handled: a repeated push waits for the one before. */
+  private readonly lanes = new Map<string, Promise<unknown>>();
+  private readonly sources: PullSources;
+  /** Start-up clean-up of packed pulls a previous run left behind. */
+  readonly swept: Promise<void>;
+
+  constructor(private readonly options: NodeFilesOptions) {
+    this.log = options.logger ?? pino({ level: 'silent' });
+    this.sources = new PullSources(options.stateDir, this.log);
+    this.swept = this.sources.sweep().catch((error: Error) => {
+      this.log.warn({ err: error.message }, 'cannot clean up old packed pulls');
+    });
+  }
+
+  push(body: FilePush, link: TransferLink): Promise<PushReply> {
+    return this.inLane(body.transferId, () => this.startPush(body, link));
+  }
+
+  async pull(body: FilePull): Promise<PullReply> {
+    void this.sources.sweep().catch(() => undefined);
+    try {
+      const known = await this.sources.find(body.transferId);
+      const offer = known ?? (await this.sources.offer(body, ...(await this.existing(body.path))));
+      return { kind: 'file.source', body: offer.body };
+    } catch (error) {
+      return this.refusal(error, body.path, 'cannot pack');
+    }
+  }
+
+  async read(body: FileRead, link: TransferLink): Promise<void> {
+    const { transferId } = body;
+    const offer = await this.sources.find(transferId);
+    if (!offer) return sendAbort(link, transferId, `no pull ${transferId} is offered here: pull it again`);
+    let source: FileChunkSource;
+    try {
+      source = await FileChunkSource.open(offer.file);
+    } catch (error) {
+      return sendAbort(link, transferId, describeFailure(error, offer.file));
+    }
+    if (source.size !== offer.body.size) {
+      await source.close();
+      const change = `${offer.file} changed since it was offered (${source.size} bytes, not ${offer.body.size})`;
+      return sendAbort(link, transferId, change);
+    }
+    const sender = new ChunkSender(link, transferId, source);
+    link.table.addSender(sender);
+    offer.readers++;
+    sender
+      .run(body.offset)
+      .then(
+        () => this.log.info({ transferId, size: source.size, resent: sender.resent }, 'pull sent'),
+        (error: Error) => {
+          this.log.info({ transferId, err: error.message }, 'pull stopped');
+          // Stopped by the brain or a closed link, it knows; a failed read it must hear of.
+          if (!(error instanceof ProtocolError && error.code === 'closed')) {
+            sendAbort(link, transferId, describeFailure(error, offer.file));
+          }
+        },
+      )
+      .finally(() => {
+        link.table.removeSender(sender);
+        offer.readers--;
+        offer.lastUsedAt = Date.now();
+        void source.close().catch(() => undefined);
+      });
+  }
+
+  async done(body: Pick<FileDone, 'transferId'>): Promise<void> {
+    await this.sources.drop(body.transferId).catch((error: Error) => {
+      this.log.warn({ transferId: body.transferId, err: error.message }, 'cannot delete a packed pull');
+    });
+  }
+
+  async abort(body: FileAbort, link: TransferLink): Promise<void> {
+    const push = this.pushes.get(body.transferId);
+    if (push) push.stop(`cancelled: ${body.reason}`, true);
+    link.table.abort(body);
+    // A pull the brain gave up on: nothing will ask for its packed copy again.
+    await this.done(body);
+    const kept = this.keptParts.get(body.transferId);
+    if (!push && kept) {
+      this.keptParts.delete(body.transferId);
+      this.firstAsked.delete(body.transferId);
+      await rm(kept, { force: true });
+    }
+  }
+
+  async tree(body: FileTree): Promise<TreeReply> {
+    try {
+      const path = await resolveUserPath(body.path, this.options);
+      const entries = await listTree(path, { hidden: body.hidden }).catch((error: NodeJS.ErrnoException) => {
+        throw notFound(error, body.path) ?? error;
+      });
+      return { kind: 'file.tree.result', body: { path, entries } };
+    } catch (error) {
+      return this.refusal(error, body.path, 'cannot list');
+    }
+  }
+
+  private async startPush(body: FilePush, link: TransferLink): Promise<PushReply> {
+    const { transferId, invocationId, size } = body;
+    const spooled = this.options.tasks.spooledResult(invocationId);
+    if (spooled) {
+      this.options.tasks.report(spooled);
+      return ready(transferId, size, true);
+    }
+    const running = this.pushes.get(transferId);
+    if (running?.placing) return ready(transferId, size, false);
+    if (running) {
+      running.stop('a newer push of the same transfer', false);
+      await running.ended;
+    }
+    let target: string;
+    try {
+      // Octopoda's `.` arrives as an empty target: the store itself.
+      target = await resolveUserPath(body.target === '' ? '.' : body.target, this.options);
+      if (body.format === 'file') checkFileName(body.name);
+      await prepareTarget(target, body.force);
+    } catch (error) {
+      return this.refusal(error, body.target, 'cannot prepare the target');
+    }
+    const startedAt = this.firstAsked.get(transferId) ?? Date.now();
+    this.firstAsked.set(transferId, startedAt);
+    let push: IncomingPush;
+    try {
+      push = await IncomingPush.open({
+        body,
+        target,
+        link,
+        log: this.log,
+        startedAt,
+        onEnd: (end) => this.pushEnded(body, target, end),
+      });
+    } catch (error) {
+      this.firstAsked.delete(transferId);
+      return fileError('io_failed', describeFailure(error, target));
+    }
+    this.pushes.set(transferId, push);
+    this.keptParts.delete(transferId);
+    this.log.info(
+      { transferId, invocationId, target, format: body.format, size, offset: push.offset },
+      push.offset > 0 ? 'push resumed' : 'push ready',
+    );
+    return ready(transferId, push.offset, false);
+  }
+
+  private pushEnded(body: FilePush, target: string, end: PushEnd): void {
+    const { transferId } = body;
+    this.pushes.delete(transferId);
+    if (end.partKept) return void this.keptParts.set(transferId, pushPaths(target, transferId).part);
+    this.firstAsked.delete(transferId);
+    if (end.result) this.options.tasks.report(end.result);
+  }
+
+  /** A missing path's stats, or a not_found refusal. */
+  private async existing(input: string): Promise<[string, Stats]> {
+    const path = await resolveUserPath(input, this.options);
+    const stats = await stat(path).catch((error: NodeJS.ErrnoException) => {
+      throw notFound(error, input) ?? error;
+    });
+    if (!stats.isFile() && !stats.isDirectory()) {
+      throw new FileRequestError('io_failed', `${input} is neither a file nor a directory`);
+    }
+    return [path, stats];
+  }
+
+  private refusal(error: unknown, input: string, doing: string): FileErrorReply {
+    if (error instanceof FileRequestError) return fileError(error.code, error.message);
+    this.log.warn({ path: input, err: (error as Error).message }, `${doing}`);
+    return fileError('io_failed', `${doing} ${input}: ${describeFailure(error, input)}`);
+  }
+
+  private inLane<T>(transferId: string, work: () => Promise<T>): Promise<T> {
+    const before = this.lanes.get(transferId) ?? Promise.resolve();
+    const next = before.then(work, work);
+    const settled = next.catch(() => undefined);
+    this.lanes.set(transferId, settled);
+    void settled.then(() => {
+      if (this.lanes.get(transferId) === settled) this.lanes.delete(transferId);
+    });
+    return next;
+  }
+}
+
+function ready(transferId: string, offset: number, finished: boolean): PushReply {
+  return { kind: 'file.ready', body: { transferId, offset, finished } };
+}
+
+function notFound(error: NodeJS.ErrnoException, input: string): FileRequestError | undefined {
+  if (error.code !== 'ENOENT' && error.code !== 'ENOTDIR') return undefined;
+  return new FileRequestError('not_found', `file or path not found: ${input}`);
+}
