@@ -37,7 +37,7 @@ export default [
             // octl talks to the brain only through the SDK: no raw HTTP, no wire protocol.
             {
               sourceTag: 'scope:octl',
-              onlyDependOnLibsWithTags: ['scope:sdk', 'scope:pki', 'type:testing'],
+              onlyDependOnLibsWithTags: ['scope:sdk', 'scope:pki', 'scope:files', 'type:testing'],
               bannedExternalImports: [...serverOnly, 'ws', 'undici', 'axios'],
             },
           ],

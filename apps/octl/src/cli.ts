@@ -15,6 +15,8 @@ import { registerPkiCommands } from './commands/pki/pki.commands';
 import { findConfigFile, parseConfig, type OctlConfig } from './config';
 import { registerCmdCommands } from './commands/cmd/cmd.commands';
 import { rewriteCmdFlags } from './commands/cmd/cmd-argv';
+import { rewriteFileFlags } from './commands/file/file-argv';
+import { registerFileCommands } from './commands/file/file.commands';
 import { registerTaskCommands } from './commands/task/task.commands';
 import { registerTokenCommands } from './commands/token/token.commands';
 import { workgroupPlace, type WorkgroupPlace } from './commands/wg/current-path';
@@ -54,7 +56,8 @@ interface GlobalOptions {
 
 /**
  * Octopoda's two-letter flags (`-sf`, and `cmd run`'s `-ta`, `-cc`, `-bg`, `-ss`, plus `-c` which there means the
- * command, not the config) cannot be declared in commander; rewrite them to long options before parsing.
+ * command, not the config) and `file upload`'s `-f=false` cannot be declared in commander; rewrite them to long
+ * options before parsing.
  */
 export function normalizeArgv(argv: readonly string[]): string[] {
   const end = argv.indexOf('--');
@@ -63,7 +66,7 @@ export function normalizeArgv(argv: readonly string[]): string[] {
     if (arg === '-sf') return '--state-filter';
     return arg.startsWith('-sf=') ? `--state-filter=${arg.slice(4)}` : arg;
   });
-  return rewriteCmdFlags(rewritten);
+  return rewriteFileFlags(rewriteCmdFlags(rewritten));
 }
 
 function loadConfig(io: CliIo, flag: string | undefined): OctlConfig {
@@ -99,6 +102,7 @@ function buildProgram(io: CliIo, ctx: CliContext): Command {
   // Settings above are inherited by subcommands created from here on.
   registerNodeCommands(program, ctx);
   registerCmdCommands(program, ctx);
+  registerFileCommands(program, ctx);
   registerTaskCommands(program, ctx);
   registerWgCommands(program, ctx);
   registerPkiCommands(program, ctx);

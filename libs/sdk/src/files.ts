@@ -2,13 +2,11 @@ import { createHash, type Hash } from 'node:crypto';
 import { Readable, Transform, type TransformCallback, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { OctopodApiError } from './errors';
+import type { Blob } from './generated/api';
 import type { RawResponse, RawTransport } from './https-transport';
 
 /** A blob in the brain's store: content-addressed by the sha256 of its bytes. */
-export interface BlobRef {
-  sha256: string;
-  size: number;
-}
+export type BlobRef = Blob;
 
 export interface TransferOptions {
   /** Bytes moved so far, of `total` (NaN when the brain did not say). Called as the bytes go. */

@@ -56,4 +56,8 @@ export type {
   JoinToken,
   JoinTokenList,
   Revocation,
+  FileEntry,
+  FileTree,
+  PullFileRequest,
+  PushFileRequest,
 } from './generated/api';
