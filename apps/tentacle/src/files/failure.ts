@@ -2,8 +2,8 @@ import { ArchiveRefusedError } from '@octopod/files';
 import { ChecksumMismatchError, type TaskResult } from '@octopod/protocol';
 import { resultWithoutProcess } from '../exec/result';
 
-/** What errno codes mean for a write, in the words an operator reads in the task's error. */
-const WRITE_ERRORS: Record<string, string> = {
+/** What errno codes mean, in the words an operator reads in the task's error. */
+const ERRNO_WORDS: Record<string, string> = {
   ENOSPC: 'no space left on device',
   EDQUOT: 'disk quota exceeded',
   EACCES: 'permission denied',
@@ -13,19 +13,19 @@ const WRITE_ERRORS: Record<string, string> = {
   ENOTDIR: 'a path component is not a directory',
   EISDIR: 'is a directory',
   EEXIST: 'already exists',
+  ENOENT: 'no such file or directory',
 };
 
-/** One sentence for why a file operation failed, naming the path it failed on. */
-export function describeFailure(error: unknown, path: string): string {
+/** One sentence for why a file operation failed on `path` (named as the user knows it) while `doing` it. */
+export function describeFailure(error: unknown, path: string, doing = 'writing'): string {
   if (error instanceof ChecksumMismatchError) return `checksum mismatch: ${error.message}`;
   if (error instanceof ArchiveRefusedError) return `archive refused: ${error.message}`;
   const errno = error as NodeJS.ErrnoException;
-  const where = errno.path ?? path;
   if (errno.code !== undefined) {
-    const words = WRITE_ERRORS[errno.code];
-    return words ? `${words} writing ${where}` : `${errno.code} writing ${where}: ${errno.message}`;
+    const words = ERRNO_WORDS[errno.code];
+    return words ? `${words} ${doing} ${path}` : `${errno.code} ${doing} ${path}: ${errno.message}`;
   }
-  return `${(error as Error).message ?? String(error)} (${path})`;
+  return `${errno.message ?? String(error)} (${doing} ${path})`;
 }
 
 /** The result of a push: no process ran, so only the state, the times and the error say anything. */

@@ -64,7 +64,7 @@ async function existingRealPath(path: string): Promise<string> {
 export async function prepareTarget(target: string, force: boolean): Promise<void> {
   const found = await stat(target).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return undefined;
-    throw new FileRequestError('target_invalid', describeFailure(error, target));
+    throw new FileRequestError('target_invalid', describeFailure(error, target, 'checking'));
   });
   if (found && !found.isDirectory()) throw new FileRequestError('target_invalid', 'target path is a file');
   if (found) return;
@@ -72,7 +72,7 @@ export async function prepareTarget(target: string, force: boolean): Promise<voi
   await mkdir(target, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
     throw new FileRequestError(
       'target_invalid',
-      `cannot create the target: ${describeFailure(error, target)}`,
+      `cannot create the target: ${describeFailure(error, target, 'creating')}`,
     );
   });
 }

@@ -81,7 +81,7 @@ export class NodeFiles implements FileService {
       const offer = known ?? (await this.sources.offer(body, ...(await this.existing(body.path))));
       return { kind: 'file.source', body: offer.body };
     } catch (error) {
-      return this.refusal(error, body.path, 'cannot pack');
+      return this.refusal(error, body.path, 'packing');
     }
   }
 
@@ -93,7 +93,7 @@ export class NodeFiles implements FileService {
     try {
       source = await FileChunkSource.open(offer.file);
     } catch (error) {
-      return sendAbort(link, transferId, describeFailure(error, offer.file));
+      return sendAbort(link, transferId, describeFailure(error, offer.file, 'reading'));
     }
     if (source.size !== offer.body.size) {
       await source.close();
@@ -111,7 +111,7 @@ export class NodeFiles implements FileService {
           this.log.info({ transferId, err: error.message }, 'pull stopped');
           // Stopped by the brain or a closed link, it knows; a failed read it must hear of.
           if (!(error instanceof ProtocolError && error.code === 'closed')) {
-            sendAbort(link, transferId, describeFailure(error, offer.file));
+            sendAbort(link, transferId, describeFailure(error, offer.file, 'reading'));
           }
         },
       )
@@ -151,7 +151,7 @@ export class NodeFiles implements FileService {
       });
       return { kind: 'file.tree.result', body: { path, entries } };
     } catch (error) {
-      return this.refusal(error, body.path, 'cannot list');
+      return this.refusal(error, body.path, 'listing');
     }
   }
 
@@ -175,7 +175,7 @@ export class NodeFiles implements FileService {
       if (body.format === 'file') checkFileName(body.name);
       await prepareTarget(target, body.force);
     } catch (error) {
-      return this.refusal(error, body.target, 'cannot prepare the target');
+      return this.refusal(error, body.target, 'preparing');
     }
     const startedAt = this.firstAsked.get(transferId) ?? Date.now();
     this.firstAsked.set(transferId, startedAt);
@@ -224,8 +224,9 @@ export class NodeFiles implements FileService {
 
   private refusal(error: unknown, input: string, doing: string): FileErrorReply {
     if (error instanceof FileRequestError) return fileError(error.code, error.message);
-    this.log.warn({ path: input, err: (error as Error).message }, `${doing}`);
-    return fileError('io_failed', `${doing} ${input}: ${describeFailure(error, input)}`);
+    const where = (error as NodeJS.ErrnoException).path ?? input;
+    this.log.warn({ path: where, err: (error as Error).message }, `failed ${doing}`);
+    return fileError('io_failed', describeFailure(error, where, doing));
   }
 
   private inLane<T>(transferId: string, work: () => Promise<T>): Promise<T> {
