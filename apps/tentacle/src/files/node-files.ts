@@ -45,6 +45,12 @@ export interface NodeFilesOptions extends PathPolicy {
 }
 
 /**
+ * Unconfirmed bytes of one pull, at most: below the queue at which the session counts the socket congested and
+ * drops live task output (4 MiB), so a pull never silences the commands running beside it.
+ */
+const PULL_WINDOW_BYTES = 2 * 1024 * 1024;
+
+/**
  * The tentacle's side of file transfers: receives pushes into their target (resuming a partial file after a
  * reconnect or a restart), packs and sends pulls, lists trees. Paths are resolved with the path variables and
  * may not leave their root.
@@ -100,7 +106,7 @@ export class NodeFiles implements FileService {
       const change = `${offer.file} changed since it was offered (${source.size} bytes, not ${offer.body.size})`;
       return sendAbort(link, transferId, change);
     }
-    const sender = new ChunkSender(link, transferId, source);
+    const sender = new ChunkSender(link, transferId, source, { windowBytes: PULL_WINDOW_BYTES });
     link.table.addSender(sender);
     offer.readers++;
     sender
