@@ -85,6 +85,15 @@ describe('transfer view', () => {
     expect(t.err).toBe('');
   });
 
+  it('shows a total not known yet (a pull before the node has said) as ?', () => {
+    const t = terminal(true);
+    const view = transferView(t, { now: () => 0, nodeTotal: 0, nodeLines: false });
+    view.nodes([invocation('pi-1', 'pending')]);
+    vi.advanceTimersByTime(200);
+    view.stop();
+    expect(t.out).toContain('0 B/?');
+  });
+
   it('groups the nodes in one bar above 20 of them', () => {
     const t = terminal(true);
     const view = transferView(t, { now: () => 0, nodeTotal: 100, nodeLines: true });

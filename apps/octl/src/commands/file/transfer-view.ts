@@ -55,7 +55,8 @@ function barLine(params: Params, payload: Payload): string {
     label.padEnd(LABEL_WIDTH),
     `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}]`,
     `${Math.floor(fraction * 100)}%`.padStart(4),
-    `${bytesText(params.value)}/${bytesText(params.total)}`.padEnd(19),
+    // A total of 0 is one not known yet (a pull, before the node has said how big it is).
+    `${bytesText(params.value)}/${params.total > 0 ? bytesText(params.total) : '?'}`.padEnd(19),
     `${bytesText(payload.rate)}/s`.padStart(11),
     payload.state,
   ].join(' ');
