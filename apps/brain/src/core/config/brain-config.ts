@@ -1,4 +1,5 @@
 import { numeric, parseConfig, readYamlDocument, type Env, type EnvOverrides } from '@octopod/config';
+import { CHUNK_HEADER_BYTES, DEFAULT_MAX_PAYLOAD_BYTES } from '@octopod/protocol';
 import { z } from 'zod';
 
 const APP = 'brain';
@@ -90,10 +91,12 @@ export const brainConfigSchema = z.object({
         .int()
         .positive()
         .default(8 * 1024 * 1024),
+      /** Payload of one chunk frame; with its header it must fit the tentacles' frame limit (4 MiB). */
       chunkBytes: z
         .number()
         .int()
         .positive()
+        .max(DEFAULT_MAX_PAYLOAD_BYTES - CHUNK_HEADER_BYTES)
         .default(1024 * 1024),
     })
     .prefault({}),
