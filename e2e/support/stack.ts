@@ -191,7 +191,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       },
       workgroup: { rootPassword },
       logger: { path: '', level: 'info' },
-      workspace: { root: join(dir, 'brain-workspace') },
+      workspace: { root: join(dir, 'brain-workspace'), store: join(dir, 'brain-store') },
     };
     for (const [section, values] of Object.entries(options.brainConfig ?? {})) {
       brainBase[section] = { ...brainBase[section], ...values };

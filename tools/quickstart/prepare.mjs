@@ -129,7 +129,7 @@ ensureConfig('brain.yaml', {
   ssl: brainSsl,
   workgroup: { rootPassword },
   logger: { path: '', namePrefix: 'brain', level: 'info' },
-  workspace: { root: join(dirs.data, 'brain/workspace') },
+  workspace: { root: join(dirs.data, 'brain/workspace'), store: join(dirs.data, 'brain/store') },
 });
 
 for (const name of TENTACLES) {

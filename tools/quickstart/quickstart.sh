@@ -112,6 +112,11 @@ start() {
 
   echo
   node tools/quickstart/octl.js node get -o table || true
+  echo
+  say "sending README.md to the three tentacles (octl file upload README.md @fstore/quickstart ...)"
+  node tools/quickstart/octl.js file upload README.md @fstore/quickstart "${TENTACLES[@]}" ||
+    die "file distribution failed; see .run/quickstart/logs/brain.log"
+  node tools/quickstart/octl.js file ls @fstore/quickstart tentacle-1 -o table || true
   cat <<EOF
 
 Octopod is running: name server :3455/:3456, brain API https://127.0.0.1:12345 (docs at /api/docs), 3 tentacles.

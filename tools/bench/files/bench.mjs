@@ -40,7 +40,7 @@ function timed(label, fn) {
   return Promise.resolve(out).then((value) => ({ label, seconds: (performance.now() - t0) / 1000, value }));
 }
 
-const brain = await startBenchBrain({ logLevel: 'warn' });
+const brain = await startBenchBrain();
 const file = join(brain.dir, 'payload.bin');
 log(`writing ${sizeMiB} MiB of random bytes ...`);
 {

@@ -358,7 +358,7 @@ export interface ScriptDto {
 
 export interface Task {
   id: string;
-  kind: 'command' | 'script';
+  kind: 'command' | 'script' | 'file_push' | 'file_pull';
   command: string;
   targets: string[];
   state: 'running' | 'done' | 'cancelled';
@@ -384,7 +384,7 @@ export interface TaskCounts {
 
 export interface TaskDetail {
   id: string;
-  kind: 'command' | 'script';
+  kind: 'command' | 'script' | 'file_push' | 'file_pull';
   command: string;
   targets: string[];
   state: 'running' | 'done' | 'cancelled';
