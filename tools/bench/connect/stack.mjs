@@ -82,6 +82,15 @@ export async function startBenchBrain({ logLevel = 'info', tentacleFace = {} } =
     workgroup: { rootPassword: `bench-${suffix}` },
     logger: { level: logLevel },
     workspace: { root: join(dir, 'workspace'), store: join(dir, 'store') },
+    // BENCH_FILES_WINDOW_MIB / BENCH_FILES_CHUNK_KIB try other transfer settings (tools/bench/files).
+    files: {
+      ...(process.env.BENCH_FILES_WINDOW_MIB
+        ? { windowBytes: Number(process.env.BENCH_FILES_WINDOW_MIB) * 1048576 }
+        : {}),
+      ...(process.env.BENCH_FILES_CHUNK_KIB
+        ? { chunkBytes: Number(process.env.BENCH_FILES_CHUNK_KIB) * 1024 }
+        : {}),
+    },
   };
   const configPath = join(dir, 'brain.yaml');
   writeFileSync(configPath, yaml.stringify(config));

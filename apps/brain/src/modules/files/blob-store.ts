@@ -11,6 +11,7 @@ export interface StoredBlob {
   size: number;
 }
 
+const WRITE_BUFFER_BYTES = 4 * 1024 * 1024;
 const SHA256 = /^[0-9a-f]{64}$/;
 
 /**
@@ -62,7 +63,8 @@ export class BlobStore {
       },
     });
     try {
-      await pipeline(input, counter, createWriteStream(temp));
+      // A large buffer lets chunks that arrive during a write go to disk together (writev), not one by one.
+      await pipeline(input, counter, createWriteStream(temp, { highWaterMark: WRITE_BUFFER_BYTES }));
       const sha256 = hash.digest('hex');
       if (options.expected && options.expected !== sha256) {
         throw new ApiError(
