@@ -1,7 +1,7 @@
 // Starts a real brain process for benchmarks: own temp dir, CA, Postgres database and Redis key prefix.
 // Shared by the benchmark scripts under tools/bench/.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -194,4 +194,33 @@ export async function startBenchBrain({ logLevel = 'info', tentacleFace = {} } =
       }
     },
   };
+}
+
+/** Starts a real tentacle process for `brain` (its own home, node certificate and config); returns the child. */
+export function spawnBenchTentacle(
+  brain,
+  name,
+  { logLevel = 'warn', stdio = ['ignore', 'ignore', 'inherit'] } = {},
+) {
+  const home = join(brain.dir, 'tentacles', name);
+  mkdirSync(home, { recursive: true });
+  const cert = pki.writeCertifiedKey(
+    home,
+    name,
+    pki.issueClientCert(brain.ca, { commonName: name, role: 'node' }),
+  );
+  const config = join(home, 'tentacle.yaml');
+  writeFileSync(
+    config,
+    yaml.stringify({
+      name,
+      httpsNameServer: { enable: false },
+      brain: { name: 'brain', ip: brain.gateway.host, port: brain.gateway.port },
+      logger: { path: '', level: logLevel },
+      workspace: { root: join(home, 'workspace'), store: join(home, 'fstore') },
+      state: { dir: join(home, 'state') },
+      ssl: { caCert: brain.caPath, clientCert: cert.certPath, clientKey: cert.keyPath },
+    }),
+  );
+  return spawn(process.execPath, [join(repo, 'apps/tentacle/dist/main.js'), '-c', config], { stdio });
 }

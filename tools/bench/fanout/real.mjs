@@ -3,11 +3,11 @@
 // octl CLI, measuring `octl cmd run -c 'echo hi' <all nodes>` from spawning octl to its exit.
 //   node tools/bench/fanout/real.mjs [--tentacles 20] [--reps 20]
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startBenchBrain } from '../connect/stack.mjs';
+import { spawnBenchTentacle, startBenchBrain } from '../connect/stack.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -19,7 +19,6 @@ const count = Number(values.tentacles);
 const reps = Number(values.reps);
 const repo = resolve(import.meta.dirname, '../../..');
 const require = createRequire(import.meta.url);
-const pki = require(join(repo, 'libs/pki/dist/index.js'));
 const yaml = require('yaml');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const writeYaml = (path, value) => (writeFileSync(path, yaml.stringify(value)), path);
@@ -27,27 +26,7 @@ const writeYaml = (path, value) => (writeFileSync(path, yaml.stringify(value)), 
 console.error(`starting a brain and ${count} tentacle processes ...`);
 const brain = await startBenchBrain();
 const names = Array.from({ length: count }, (_, i) => `real-${String(i + 1).padStart(2, '0')}`);
-const children = names.map((name) => {
-  const home = join(brain.dir, 'tentacles', name);
-  mkdirSync(home, { recursive: true });
-  const cert = pki.writeCertifiedKey(
-    home,
-    name,
-    pki.issueClientCert(brain.ca, { commonName: name, role: 'node' }),
-  );
-  const config = writeYaml(join(home, 'tentacle.yaml'), {
-    name,
-    httpsNameServer: { enable: false },
-    brain: { name: 'brain', ip: brain.gateway.host, port: brain.gateway.port },
-    logger: { path: '', level: 'warn' },
-    workspace: { root: join(home, 'workspace'), store: join(home, 'fstore') },
-    state: { dir: join(home, 'state') },
-    ssl: { caCert: brain.caPath, clientCert: cert.certPath, clientKey: cert.keyPath },
-  });
-  return spawn(process.execPath, [join(repo, 'apps/tentacle/dist/main.js'), '-c', config], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-});
+const children = names.map((name) => spawnBenchTentacle(brain, name));
 while ((await brain.onlineCount()) < count) await sleep(200);
 
 const octlConfig = writeYaml(join(brain.dir, 'octl.yaml'), {

@@ -3,15 +3,15 @@
 // random file to the brain (PUT /api/v2/files/blobs), pushes it to 1 and to N tentacles, and compares with `cat`
 // of the same file; prints peak RSS (VmHWM) of the brain and the tentacles.
 //   node tools/bench/files/bench.mjs [--size-mib 1024] [--tentacles 10]
-import { execFileSync, spawn } from 'node:child_process';
-import { createReadStream, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createReadStream, readFileSync, rmSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { request } from 'node:https';
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startBenchBrain } from '../connect/stack.mjs';
+import { spawnBenchTentacle, startBenchBrain } from '../connect/stack.mjs';
 
 const { values } = parseArgs({
   options: { 'size-mib': { type: 'string', default: '1024' }, tentacles: { type: 'string', default: '10' } },
@@ -19,10 +19,7 @@ const { values } = parseArgs({
 const sizeMiB = Number(values['size-mib']);
 const many = Number(values.tentacles);
 const MiB = 1024 * 1024;
-const repo = resolve(import.meta.dirname, '../../..');
 const require = createRequire(import.meta.url);
-const pki = require(join(repo, 'libs/pki/dist/index.js'));
-const yaml = require('yaml');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (text) => console.error(text);
 
@@ -63,30 +60,7 @@ rmSync(`${file}.copy`);
 
 const tentacles = [];
 function startTentacle(name) {
-  const home = join(brain.dir, 'tentacles', name);
-  mkdirSync(home, { recursive: true });
-  const cert = pki.writeCertifiedKey(
-    home,
-    name,
-    pki.issueClientCert(brain.ca, { commonName: name, role: 'node' }),
-  );
-  const config = join(home, 'tentacle.yaml');
-  writeFileSync(
-    config,
-    yaml.stringify({
-      name,
-      httpsNameServer: { enable: false },
-      brain: { name: 'brain', ip: brain.gateway.host, port: brain.gateway.port },
-      logger: { path: '', level: 'warn' },
-      workspace: { root: join(home, 'workspace'), store: join(home, 'fstore') },
-      state: { dir: join(home, 'state') },
-      ssl: { caCert: brain.caPath, clientCert: cert.certPath, clientKey: cert.keyPath },
-    }),
-  );
-  const child = spawn(process.execPath, [join(repo, 'apps/tentacle/dist/main.js'), '-c', config], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  tentacles.push({ name, child, home });
+  tentacles.push({ name, child: spawnBenchTentacle(brain, name) });
 }
 const names = Array.from({ length: Math.max(1, many) }, (_, i) => `files-${String(i + 1).padStart(2, '0')}`);
 names.forEach(startTentacle);
