@@ -26,8 +26,6 @@ export class FilesModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.push.attach(this.dispatcher);
-    this.pull.attach(this.dispatcher);
     this.dispatcher.registerDelivery(FILE_TASK_KINDS.push, this.push);
     this.dispatcher.registerDelivery(FILE_TASK_KINDS.pull, this.pull);
   }

@@ -9,7 +9,7 @@ import {
 import type { Invocation, Task } from '../../generated/prisma/client';
 import type { TentacleSession } from '../sessions/tentacle-session';
 import { InvocationLedger } from '../tasks/invocation-ledger.service';
-import type { InvocationDelivery, TaskDispatcher } from '../tasks/task-dispatcher.service';
+import type { InvocationDelivery } from '../tasks/task-dispatcher.service';
 import { TaskEventsService } from '../tasks/task-events.service';
 import type { FilePullSpec, TaskOptions } from '../tasks/task-options';
 import { BlobService } from './blob.service';
@@ -40,7 +40,6 @@ class LinkLost extends Error {}
 export class PullDelivery implements InvocationDelivery {
   private readonly logger = new Logger('files');
   private readonly active = new Map<string, (reason: string) => void>();
-  private dispatcher!: TaskDispatcher;
 
   constructor(
     private readonly blobs: BlobService,
@@ -48,11 +47,12 @@ export class PullDelivery implements InvocationDelivery {
     private readonly events: TaskEventsService,
   ) {}
 
-  attach(dispatcher: TaskDispatcher): void {
-    this.dispatcher = dispatcher;
-  }
-
-  async deliver(invocation: Invocation, task: Task, session: TentacleSession): Promise<void> {
+  async deliver(
+    invocation: Invocation,
+    task: Task,
+    session: TentacleSession,
+    requeue: () => Promise<void>,
+  ): Promise<void> {
     const spec = (task.options as unknown as TaskOptions).file as FilePullSpec;
     let source: FileSource;
     try {
@@ -75,7 +75,7 @@ export class PullDelivery implements InvocationDelivery {
         { node: invocation.node, error: (error as Error).message },
         'pull not answered; will retry',
       );
-      return this.dispatcher.requeue(invocation, task);
+      return requeue();
     }
     const now = new Date();
     await this.ledger.change({
@@ -99,7 +99,7 @@ export class PullDelivery implements InvocationDelivery {
           { node: invocation.node, at: receiver.offset, size: source.size },
           'pull interrupted; will resume',
         );
-        return this.dispatcher.requeue(invocation, task);
+        return requeue();
       }
       await receiver.close(true);
       const reason =

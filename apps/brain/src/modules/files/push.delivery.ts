@@ -5,7 +5,7 @@ import { BRAIN_CONFIG } from '../../core/config/config.tokens';
 import type { Invocation, Task } from '../../generated/prisma/client';
 import type { TentacleSession } from '../sessions/tentacle-session';
 import { InvocationLedger } from '../tasks/invocation-ledger.service';
-import type { InvocationDelivery, TaskDispatcher } from '../tasks/task-dispatcher.service';
+import type { InvocationDelivery } from '../tasks/task-dispatcher.service';
 import { TaskEventsService } from '../tasks/task-events.service';
 import type { FilePushSpec, TaskOptions } from '../tasks/task-options';
 import { BlobService } from './blob.service';
@@ -22,7 +22,6 @@ const OFFER_TIMEOUT_MS = 30_000;
 export class PushDelivery implements InvocationDelivery {
   private readonly logger = new Logger('files');
   private readonly active = new Map<string, { sender: ChunkSender; session: TentacleSession }>();
-  private dispatcher!: TaskDispatcher;
 
   constructor(
     @Inject(BRAIN_CONFIG) private readonly config: BrainConfig,
@@ -31,11 +30,12 @@ export class PushDelivery implements InvocationDelivery {
     private readonly events: TaskEventsService,
   ) {}
 
-  attach(dispatcher: TaskDispatcher): void {
-    this.dispatcher = dispatcher;
-  }
-
-  async deliver(invocation: Invocation, task: Task, session: TentacleSession): Promise<void> {
+  async deliver(
+    invocation: Invocation,
+    task: Task,
+    session: TentacleSession,
+    requeue: () => Promise<void>,
+  ): Promise<void> {
     const spec = (task.options as unknown as TaskOptions).file as FilePushSpec;
     let ready: FileReady;
     try {
@@ -57,7 +57,7 @@ export class PushDelivery implements InvocationDelivery {
       );
       ready = reply.body as FileReady;
     } catch (error) {
-      return this.offerFailed(invocation, task, error as Error);
+      return this.offerFailed(invocation, error as Error, requeue);
     }
     const now = new Date();
     await this.ledger.change({
@@ -68,7 +68,7 @@ export class PushDelivery implements InvocationDelivery {
       startedAt: now,
     });
     if (ready.finished) return; // the node re-sends its result
-    await this.send(invocation, task, session, spec, ready.offset);
+    await this.send(invocation, task, session, { spec, from: ready.offset, requeue });
   }
 
   async cancel(invocation: Invocation): Promise<void> {
@@ -86,8 +86,7 @@ export class PushDelivery implements InvocationDelivery {
     invocation: Invocation,
     task: Task,
     session: TentacleSession,
-    spec: FilePushSpec,
-    from: number,
+    { spec, from, requeue }: { spec: FilePushSpec; from: number; requeue: () => Promise<void> },
   ): Promise<void> {
     const source = await this.blobs.sources.acquire(spec.blob, this.blobs.store.path(spec.blob));
     const sender = new ChunkSender(session.binary, invocation.id, source, {
@@ -105,7 +104,7 @@ export class PushDelivery implements InvocationDelivery {
           { node: invocation.node, at: sender.confirmed, size: spec.size },
           'push interrupted; will resume',
         );
-        await this.dispatcher.requeue(invocation, task);
+        await requeue();
       } else {
         // The node stopped it (disk full, cancelled): its result says why.
         this.logger.warn({ node: invocation.node, error: (error as Error).message }, 'push stopped');
@@ -118,7 +117,11 @@ export class PushDelivery implements InvocationDelivery {
   }
 
   /** The node refused the offer (a bad path): the invocation failed; no answer at all: try again later. */
-  private async offerFailed(invocation: Invocation, task: Task, error: Error): Promise<void> {
+  private async offerFailed(
+    invocation: Invocation,
+    error: Error,
+    requeue: () => Promise<void>,
+  ): Promise<void> {
     if (error instanceof ProtocolError && error.code === 'remote') {
       const at = new Date();
       await this.ledger.change({
@@ -132,6 +135,6 @@ export class PushDelivery implements InvocationDelivery {
       return;
     }
     this.logger.warn({ node: invocation.node, error: error.message }, 'push offer not answered; will retry');
-    await this.dispatcher.requeue(invocation, task);
+    await requeue();
   }
 }

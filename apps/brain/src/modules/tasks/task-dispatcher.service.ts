@@ -25,7 +25,13 @@ const ASSIGN_TIMEOUT_MS = 10_000;
  * module that owns the kind. `deliver` owns the invocation until it ends or is handed back with `requeue`.
  */
 export interface InvocationDelivery {
-  deliver(invocation: Invocation, task: Task, session: TentacleSession): Promise<void>;
+  /** `requeue` hands the invocation back (the link was lost): it is delivered again when the node returns. */
+  deliver(
+    invocation: Invocation,
+    task: Task,
+    session: TentacleSession,
+    requeue: () => Promise<void>,
+  ): Promise<void>;
   /** The invocation was cancelled: stop whatever this delivery still does for it. */
   cancel(invocation: Invocation, session: TentacleSession | undefined): Promise<void>;
 }
@@ -150,7 +156,7 @@ export class TaskDispatcher implements OnModuleDestroy {
     const session = this.registry.get(invocation.node);
     if (!session) return this.markDelayed(invocation, task);
     const custom = this.deliveries.get(task.kind);
-    if (custom) return custom.deliver(invocation, task, session);
+    if (custom) return custom.deliver(invocation, task, session, () => this.requeue(invocation, task));
     try {
       await session.request('task.assign', this.assignment(invocation, task, startAt), ASSIGN_TIMEOUT_MS);
       await this.ledger.change({ id: invocation.id, acceptedAt: new Date() });

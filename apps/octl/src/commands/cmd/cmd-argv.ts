@@ -1,3 +1,5 @@
+import { verbIndexOf } from '../command-words';
+
 /** Octopoda's spellings for `cmd run` / `cmd xrun` (reference spec §4.2), and `-c`, which its README documents. */
 const OCTOPODA_FLAGS: ReadonlyMap<string, string> = new Map([
   ['-ta', '--time-align'],
@@ -31,14 +33,7 @@ const VERBS = new Set(['run', 'xrun']);
 
 /** Index of `run`/`xrun` when the command line is `octl [globals] cmd run|xrun …`, else -1. */
 function verbIndex(argv: readonly string[]): number {
-  const words: number[] = [];
-  for (let i = 0; i < argv.length && words.length < 2; i++) {
-    const arg = argv[i];
-    if (arg === '--') return -1;
-    if (GLOBAL_WITH_VALUE.has(arg)) i++;
-    else if (!arg.startsWith('-')) words.push(i);
-  }
-  return words.length === 2 && argv[words[0]] === 'cmd' && VERBS.has(argv[words[1]]) ? words[1] : -1;
+  return verbIndexOf(argv, 'cmd', VERBS, GLOBAL_WITH_VALUE);
 }
 
 /**

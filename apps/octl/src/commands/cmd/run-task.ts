@@ -1,6 +1,7 @@
 import type { CreateTaskRequest, Invocation, ResolveNodesResult, TaskDetail } from '@octopod/sdk';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+export { EXIT_INTERRUPTED } from './cancel-task';
 import type { CliContext, SignalSource, TaskApi, Terminal } from '../../context';
 import { OctlError } from '../../errors';
 import type { OutputFormat, OutputSink } from '../../output/output';
@@ -8,12 +9,9 @@ import type { CmdPlan } from './cmd-options';
 import { failureMessage, leftovers, resultView } from './cmd-report';
 import { isTerminal } from './execution-result';
 import { followTask, progressCounts } from './follow-task';
-import { Interrupts, unlessAborted } from './interrupts';
+import { cancelAfterInterrupt as cancelTask, EXIT_INTERRUPTED } from './cancel-task';
+import { Interrupts } from './interrupts';
 import { LiveOutput, PROGRESS_MIN_NODES } from './live-output';
-
-/** After Ctrl-C, how long to wait for the nodes to confirm the cancellation before printing what is known. */
-const CANCEL_WAIT_MS = 5_000;
-export const EXIT_INTERRUPTED = 130;
 
 export interface RunDeps {
   api: TaskApi;
@@ -96,19 +94,7 @@ async function cancelAfterInterrupt(
   live: LiveOutput | undefined,
 ): Promise<never> {
   live?.finish();
-  deps.terminal.writeErr(`octl: interrupted, cancelling task ${task.id}...\n`);
-  let last: TaskDetail;
-  try {
-    last = await unlessAborted(deps.api.cancelTask(task.id), interrupts.again);
-  } catch (error) {
-    const reason = interrupts.again.aborted ? 'interrupted again' : (error as Error).message;
-    throw new OctlError(`task ${task.id} may still run: cancelling failed (${reason})`, EXIT_INTERRUPTED);
-  }
-  // The task is marked cancelled at once; its running invocations end when their nodes have killed them.
-  if (!last.invocations.every(isTerminal)) {
-    const signal = AbortSignal.any([interrupts.again, AbortSignal.timeout(CANCEL_WAIT_MS)]);
-    last = await followTask(deps.api, last, { signal }).catch(() => last);
-  }
+  const last = await cancelTask(deps.api, deps.terminal, task, interrupts);
   report(deps, plan, last, undefined);
   throw new OctlError(`interrupted: task ${task.id} cancelled`, EXIT_INTERRUPTED);
 }

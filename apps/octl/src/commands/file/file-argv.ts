@@ -1,4 +1,5 @@
 import { UsageError } from '../../errors';
+import { verbIndexOf } from '../command-words';
 
 /** Go's strconv.ParseBool, which Octopoda's `-f=<bool>` goes through. */
 const BOOLEANS: ReadonlyMap<string, boolean> = new Map([
@@ -17,16 +18,11 @@ const TAKES_VALUE = new Set([
   '--max-errors',
 ]);
 
+const UPLOAD = new Set(['upload']);
+
 /** Index of `upload` when the command line is `octl [globals] file upload …`, else -1. */
 function uploadIndex(argv: readonly string[]): number {
-  const words: number[] = [];
-  for (let i = 0; i < argv.length && words.length < 2; i++) {
-    const arg = argv[i];
-    if (arg === '--') return -1;
-    if (TAKES_VALUE.has(arg)) i++;
-    else if (!arg.startsWith('-')) words.push(i);
-  }
-  return words.length === 2 && argv[words[0]] === 'file' && argv[words[1]] === 'upload' ? words[1] : -1;
+  return verbIndexOf(argv, 'file', UPLOAD, TAKES_VALUE);
 }
 
 /**

@@ -2,15 +2,13 @@ import type { TaskDetail, TransferProgress } from '@octopod/sdk';
 import type { CliContext, SignalSource, TaskApi, Terminal } from '../../context';
 import { OctlError } from '../../errors';
 import type { OutputFormat, OutputSink } from '../../output/output';
-import { isTerminal } from '../cmd/execution-result';
 import { followTask } from '../cmd/follow-task';
-import { unlessAborted, type Interrupts } from '../cmd/interrupts';
-import { EXIT_INTERRUPTED } from '../cmd/run-task';
+import type { Interrupts } from '../cmd/interrupts';
+import { cancelAfterInterrupt, EXIT_INTERRUPTED } from '../cmd/cancel-task';
 import { fileApiOf, type FileApi } from './file-api';
 import type { TransferView } from './transfer-view';
 
 /** After Ctrl-C, how long to wait for the nodes to confirm the cancellation. */
-const CANCEL_WAIT_MS = 5_000;
 
 export interface FileDeps {
   api: FileApi;
@@ -52,21 +50,6 @@ function withProgress(api: TaskApi, onProgress: (progress: TransferProgress) => 
   };
 }
 
-/** Cancels the task on the nodes and waits briefly for them to confirm; resolves with the task as last seen. */
-async function cancelTask(deps: FileDeps, task: TaskDetail, interrupts: Interrupts): Promise<TaskDetail> {
-  deps.terminal.writeErr(`octl: interrupted, cancelling task ${task.id}...\n`);
-  let last: TaskDetail;
-  try {
-    last = await unlessAborted(deps.api.cancelTask(task.id), interrupts.again);
-  } catch (error) {
-    const reason = interrupts.again.aborted ? 'interrupted again' : (error as Error).message;
-    throw new OctlError(`task ${task.id} may still run: cancelling failed (${reason})`, EXIT_INTERRUPTED);
-  }
-  if (last.invocations.every(isTerminal)) return last;
-  const signal = AbortSignal.any([interrupts.again, AbortSignal.timeout(CANCEL_WAIT_MS)]);
-  return followTask(deps.api, last, { signal }).catch(() => last);
-}
-
 export interface Followed {
   task: TaskDetail;
   /** Ctrl-C cancelled the task: show what is known, then exit 130. */
@@ -94,7 +77,7 @@ export async function followFileTask(
   } catch (error) {
     if (!interrupts.fired) throw error;
     view.stop();
-    return { task: await cancelTask(deps, task, interrupts), interrupted: true };
+    return { task: await cancelAfterInterrupt(deps.api, deps.terminal, task, interrupts), interrupted: true };
   }
 }
 
