@@ -10,6 +10,11 @@ export interface ChunkSource {
 /** The link a sender writes to; throws when it is closed. */
 export interface BinaryLink {
   sendBinary(frame: Buffer): void;
+  /**
+   * Optional: sends header and payload as one message without joining them (e.g. as two WebSocket fragments),
+   * so a payload several transfers share is never copied.
+   */
+  sendChunk?(header: Buffer, payload: Buffer): void;
 }
 
 export interface ChunkSenderOptions {
@@ -69,7 +74,9 @@ export class ChunkSender {
       const payload = await this.source.read(offset, Math.min(this.chunkBytes, this.size - offset));
       if (this.aborted) throw this.aborted;
       if (offset !== this.next) continue; // a nack rewound us while reading
-      this.link.sendBinary(Buffer.concat([chunkHeader(this.transferId, offset, payload), payload]));
+      const header = chunkHeader(this.transferId, offset, payload);
+      if (this.link.sendChunk) this.link.sendChunk(header, payload);
+      else this.link.sendBinary(Buffer.concat([header, payload]));
       this.next = offset + payload.length;
     }
   }

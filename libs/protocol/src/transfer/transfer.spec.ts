@@ -145,6 +145,29 @@ describe('chunk transfer', () => {
     await expect(running).rejects.toThrow('link closed');
   });
 
+  it('hands header and payload apart to a link that can send them unjoined, payload buffer untouched', async () => {
+    const data = randomBytes(200 * KiB);
+    const payloads: Buffer[] = [];
+    const receiver = await ChunkReceiver.open(join(dir, 'part'), data.length, sha(data));
+    const ref: { sender?: ChunkSender } = {};
+    const link = {
+      sendBinary: () => expect.fail('sendChunk is there'),
+      sendChunk(header: Buffer, payload: Buffer) {
+        payloads.push(payload);
+        const chunk = decodeChunk(Buffer.concat([header, payload]));
+        setImmediate(async () => {
+          if ((await receiver.write(chunk)) === 'written') ref.sender?.ack(receiver.offset);
+        });
+      },
+    };
+    const sender = new ChunkSender(link, crypto.randomUUID(), memorySource(data), { chunkBytes: 64 * KiB });
+    ref.sender = sender;
+    await sender.run(0);
+    await receiver.finish();
+    expect(payloads.map((p) => p.length)).toEqual([65536, 65536, 65536, 8192]);
+    expect(Buffer.concat(payloads).equals(data)).toBe(true);
+  });
+
   it('reads a file source in chunks', async () => {
     const data = randomBytes(100 * KiB);
     await writeFile(join(dir, 'src'), data);

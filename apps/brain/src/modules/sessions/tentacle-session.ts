@@ -37,6 +37,12 @@ export class TentacleSession {
       if (!this.isOpen) throw new ProtocolError('closed', 'link closed');
       this.socket.send(frame, { binary: true });
     },
+    sendChunk: (header, payload) => {
+      if (!this.isOpen) throw new ProtocolError('closed', 'link closed');
+      // Two fragments of one message: the payload (shared by every node fed from the same read) is not copied.
+      this.socket.send(header, { binary: true, fin: false });
+      this.socket.send(payload, { binary: true, fin: true });
+    },
   };
 
   constructor(
