@@ -184,6 +184,32 @@ describe("Octopoda /api/v1 face: file distrib, pull, upload, tree (octl's own re
     ]);
   });
 
+  it("spread: a file of the brain's store to nodes (JSON FileSpreadParams)", async () => {
+    const res = await goRequest(brain(), 'POST', '/api/v1/file/spread', {
+      auth,
+      body: JSON.stringify({
+        TargetPath: '@fstore/spread',
+        FileOrDir: 'inbox/to-brain.txt',
+        TargetNodes: ['v1-a', 'v1-b'],
+      }),
+      contentType: 'application/json',
+    });
+    expect(res.status, res.body).toBe(202);
+    expect((await results(res.body)).map((r) => [r.Name, r.Code, r.Result]).sort()).toEqual([
+      ['v1-a', 0, 'OK'],
+      ['v1-b', 0, 'OK'],
+    ]);
+    for (const node of ['v1-a', 'v1-b']) {
+      expect(readFileSync(join(storeOf(node), 'spread', 'to-brain.txt'), 'utf8')).toBe('for the brain');
+    }
+    const missing = await goRequest(brain(), 'POST', '/api/v1/file/spread', {
+      auth,
+      body: JSON.stringify({ TargetPath: 'x', FileOrDir: 'nope', TargetNodes: ['v1-a'] }),
+      contentType: 'application/json',
+    });
+    expect(missing.status).toBe(404);
+  });
+
   it('tree of a node directory; a missing one is a 404 Result', async () => {
     const tree = await goRequest(brain(), 'GET', '/api/v1/file/tree?name=v1-a&subdir=@fstore/x/updir', {
       auth,
