@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exists, tempDir } from './fixtures.helper-spec';
@@ -69,6 +69,19 @@ describe('placeFile', () => {
     expect(await readFile(placed, 'utf8')).toBe('new');
     expect((await stat(placed)).mode & 0o777).toBe(0o640);
     expect(await exists(join(work, 'upload.part'))).toBe(false);
+  });
+
+  it('refuses a temp file swapped for a symlink, leaving the mode of what it points at alone', async () => {
+    const work = await tempDir();
+    await write(join(work, 'secret'), 'not yours');
+    await chmod(join(work, 'secret'), 0o600);
+    await mkdir(join(work, 'target'));
+    await symlink(join(work, 'secret'), join(work, 'upload.part'));
+    await expect(placeFile(join(work, 'upload.part'), join(work, 'target'), 'x', 0o666)).rejects.toThrow(
+      /ELOOP/,
+    );
+    expect((await stat(join(work, 'secret'))).mode & 0o777).toBe(0o600);
+    expect(await readdir(join(work, 'target'))).toEqual([]);
   });
 
   it.each(['', '.', '..', 'a/b'])('refuses the name %j', async (name) => {

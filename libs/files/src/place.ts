@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { lstat, open, readdir, rename, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { compareNames } from './walk';
@@ -34,8 +35,9 @@ async function place(from: string, to: string): Promise<void> {
 }
 
 /**
- * Puts one finished file in place: fsync, optional chmod, then rename(tempFile, targetDir/name), then fsync of the
- * directory so the new name survives a crash. `tempFile` must be on the target's filesystem. Returns the final path.
+ * Puts one finished file in place: fsync and optional chmod through one handle that refuses a symlink, then
+ * rename(tempFile, targetDir/name), then fsync of the directory so the new name survives a crash. `tempFile` must be
+ * on the target's filesystem. Returns the final path.
  */
 export async function placeFile(
   tempFile: string,
@@ -46,8 +48,11 @@ export async function placeFile(
   if (name === '' || name === '.' || name === '..' || name.includes('/') || name.includes('\0')) {
     throw new Error(`cannot place a file named "${name}": a single path component is required`);
   }
-  const file = await open(tempFile, 'r+');
+  // One handle, opened without following a symlink, for both the fsync and the chmod: someone who swaps the temp file
+  // for a link must not get us (often root) to chmod the link's target. O_NONBLOCK: a FIFO put there must not hang us.
+  const file = await open(tempFile, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   try {
+    if (!(await file.stat()).isFile()) throw new Error(`cannot place "${tempFile}": not a regular file`);
     if (mode !== undefined) await file.chmod(mode);
     await file.sync();
   } finally {

@@ -1,7 +1,7 @@
 import { extractTar, extractZip, placeEntries, placeFile } from '@octopod/files';
 import type { TransferFormat } from '@octopod/protocol';
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface Placement {
@@ -31,21 +31,58 @@ export async function place(placement: Placement): Promise<void> {
     await placeFile(part, target, placement.name, placement.mode ?? 0o644);
     return;
   }
-  // A staging directory left by a run that stopped while extracting is stale: start it afresh.
-  await rm(staging, { recursive: true, force: true });
-  await mkdir(staging);
+  const made = await makeStaging(staging);
   if (format === 'tar') {
     const input = createReadStream(part);
     try {
+      await checkStaging(staging, made);
       await extractTar(input, staging);
     } finally {
       input.destroy();
     }
-    await placeEntries(staging, target);
+    await placeStaged(staging, made, target);
     return;
   }
+  await checkStaging(staging, made);
   await extractZip(part, staging);
-  await placeEntries(await wrapContents(staging), target);
+  await placeStaged(staging, made, target, await wrapContents(staging));
+}
+
+/** What a staging directory was when made here: the same directory is the one whose entries are placed. */
+export interface StagingIdentity {
+  dev: number;
+  ino: number;
+}
+
+/**
+ * Makes the staging directory afresh (one left by a run that stopped while extracting is stale), private to us: it
+ * sits in a user's directory, and we often run as root.
+ */
+export async function makeStaging(staging: string): Promise<StagingIdentity> {
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { mode: 0o700 });
+  const { dev, ino } = await lstat(staging);
+  return { dev, ino };
+}
+
+/** Moves the extracted entries (of `from`, inside staging) into the target once staging proves to be ours still. */
+export async function placeStaged(
+  staging: string,
+  made: StagingIdentity,
+  target: string,
+  from = staging,
+): Promise<void> {
+  await checkStaging(staging, made);
+  await placeEntries(from, target);
+}
+
+/** Refuses a staging path swapped since it was made (for a symlink, or another directory). */
+async function checkStaging(staging: string, made: StagingIdentity): Promise<void> {
+  const now = await lstat(staging);
+  const ours = process.getuid === undefined || now.uid === process.getuid();
+  if (!now.isDirectory() || now.dev !== made.dev || now.ino !== made.ino || !ours) {
+    throw new Error('our staging directory was replaced while in use, nothing placed');
+  }
 }
 
 /**
