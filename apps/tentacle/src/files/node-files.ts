@@ -33,6 +33,7 @@ import {
   type PathPolicy,
 } from './file-paths';
 import { IncomingPush, type PushEnd } from './incoming-push';
+import { KeptParts } from './kept-parts';
 import { pushPaths } from './place';
 import { PullSources } from './pull-sources';
 
@@ -42,6 +43,8 @@ export interface NodeFilesOptions extends PathPolicy {
   /** Keeps and sends pushes' results. */
   tasks: TaskService;
   logger?: Logger;
+  /** The clock the sweep of kept partial files goes by. */
+  now?: () => number;
 }
 
 /**
@@ -49,6 +52,9 @@ export interface NodeFilesOptions extends PathPolicy {
  * drops live task output (4 MiB), so a pull never silences the commands running beside it.
  */
 const PULL_WINDOW_BYTES = 2 * 1024 * 1024;
+
+/** How often kept partial files nobody resumed are looked for. */
+const KEPT_SWEEP_MS = 60 * 60 * 1000;
 
 /**
  * The tentacle's side of file transfers: receives pushes into their target (resuming a partial file after a
@@ -58,22 +64,38 @@ const PULL_WINDOW_BYTES = 2 * 1024 * 1024;
 export class NodeFiles implements FileService {
   private readonly log: Logger;
   private readonly pushes = new Map<string, IncomingPush>();
-  /** Partial files of pushes stopped by a closed link, kept for a resume (or removed by a cancel). */
-  private readonly keptParts = new Map<string, string>();
+  /** Partial files of pushes stopped by a closed link, kept for a resume (or removed by a cancel or the sweep). */
+  private readonly kept: KeptParts;
+  /** What a previous run recorded in `kept` has been read. */
+  private readonly keptLoaded: Promise<void>;
+  private readonly keptSweeper: NodeJS.Timeout;
+  private readonly now: () => number;
   /** When each push was first asked for, so a resumed push's result keeps that start. */
   private readonly firstAsked = new Map<string, number>();
   /** Per transfer id, the push request being handled: a repeated push waits for the one before. */
   private readonly lanes = new Map<string, Promise<unknown>>();
   private readonly sources: PullSources;
-  /** Start-up clean-up of packed pulls a previous run left behind. */
+  /** Start-up clean-up of packed pulls and kept partial files a previous run left behind. */
   readonly swept: Promise<void>;
 
   constructor(private readonly options: NodeFilesOptions) {
     this.log = options.logger ?? pino({ level: 'silent' });
+    this.now = options.now ?? Date.now;
     this.sources = new PullSources(options.stateDir, this.log);
-    this.swept = this.sources.sweep().catch((error: Error) => {
+    this.kept = new KeptParts(options.stateDir, this.log);
+    this.keptLoaded = this.kept.load().catch((error: Error) => {
+      this.log.warn({ file: this.kept.file, err: error.message }, 'cannot read the kept partial files');
+    });
+    const pulls = this.sources.sweep().catch((error: Error) => {
       this.log.warn({ err: error.message }, 'cannot clean up old packed pulls');
     });
+    this.swept = Promise.all([pulls, this.sweepKept()]).then(() => undefined);
+    this.keptSweeper = setInterval(() => void this.sweepKept(), KEPT_SWEEP_MS).unref();
+  }
+
+  /** Stops the hourly sweep. */
+  close(): void {
+    clearInterval(this.keptSweeper);
   }
 
   push(body: FilePush, link: TransferLink): Promise<PushReply> {
@@ -135,18 +157,9 @@ export class NodeFiles implements FileService {
     });
   }
 
-  async abort(body: FileAbort, link: TransferLink): Promise<void> {
-    const push = this.pushes.get(body.transferId);
-    if (push) push.stop(`cancelled: ${body.reason}`, true);
-    link.table.abort(body);
-    // A pull the brain gave up on: nothing will ask for its packed copy again.
-    await this.done(body);
-    const kept = this.keptParts.get(body.transferId);
-    if (!push && kept) {
-      this.keptParts.delete(body.transferId);
-      this.firstAsked.delete(body.transferId);
-      await rm(kept, { force: true });
-    }
+  /** In the transfer's lane, so a cancel that arrives while its push is still opening stops that push. */
+  abort(body: FileAbort, link: TransferLink): Promise<void> {
+    return this.inLane(body.transferId, () => this.cancel(body, link));
   }
 
   async tree(body: FileTree): Promise<TreeReply> {
@@ -158,6 +171,42 @@ export class NodeFiles implements FileService {
       return { kind: 'file.tree.result', body: { path, entries } };
     } catch (error) {
       return this.refusal(error, body.path, 'listing');
+    }
+  }
+
+  private async cancel(body: FileAbort, link: TransferLink): Promise<void> {
+    const push = this.pushes.get(body.transferId);
+    if (push) push.stop(`cancelled: ${body.reason}`, true);
+    link.table.abort(body);
+    // A pull the brain gave up on: nothing will ask for its packed copy again.
+    await this.done(body);
+    if (!push) await this.discardKept(body.transferId);
+  }
+
+  /** Removes the partial file kept for `transferId`, if any and no push of it is running. */
+  private async discardKept(transferId: string): Promise<void> {
+    await this.keptLoaded;
+    const kept = this.kept.get(transferId);
+    if (kept === undefined || this.pushes.has(transferId)) return;
+    this.firstAsked.delete(transferId);
+    await rm(kept, { force: true });
+    await this.kept.forget(transferId);
+  }
+
+  /**
+   * Removes kept partial files nobody resumed within a day (the node was offline for the cancel, or the delivery
+   * expired), each in its transfer's lane so a resume in progress keeps its file; forgets those already gone.
+   */
+  private async sweepKept(): Promise<void> {
+    try {
+      await this.keptLoaded;
+      for (const transferId of this.kept.stale(this.now())) {
+        this.log.info({ transferId }, 'removing a partial file nobody resumed');
+        await this.inLane(transferId, () => this.discardKept(transferId));
+      }
+      await this.kept.dropMissing();
+    } catch (error) {
+      this.log.warn({ err: (error as Error).message }, 'cannot clean up kept partial files');
     }
   }
 
@@ -200,7 +249,8 @@ export class NodeFiles implements FileService {
       return fileError('io_failed', describeFailure(error, target));
     }
     this.pushes.set(transferId, push);
-    this.keptParts.delete(transferId);
+    await this.keptLoaded;
+    await this.kept.forget(transferId);
     this.log.info(
       { transferId, invocationId, target, format: body.format, size, offset: push.offset },
       push.offset > 0 ? 'push resumed' : 'push ready',
@@ -211,7 +261,7 @@ export class NodeFiles implements FileService {
   private pushEnded(body: FilePush, target: string, end: PushEnd): void {
     const { transferId } = body;
     this.pushes.delete(transferId);
-    if (end.partKept) return void this.keptParts.set(transferId, pushPaths(target, transferId).part);
+    if (end.partKept) return void this.kept.add(transferId, pushPaths(target, transferId).part, this.now());
     this.firstAsked.delete(transferId);
     if (end.result) this.options.tasks.report(end.result);
   }

@@ -5,6 +5,7 @@ import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Logger } from 'pino';
 import { hashFile, packToFile } from './hashing';
+import { KEPT_FILE } from './kept-parts';
 
 /** What a pull offers: the bytes' file and their description. */
 export interface Offer {
@@ -76,7 +77,7 @@ export class PullSources {
     const names = await readdir(this.dir).catch(() => [] as string[]);
     for (const name of names) {
       const file = join(this.dir, name);
-      if (offered.has(file)) continue;
+      if (offered.has(file) || name === KEPT_FILE) continue;
       const found = await stat(file).catch(() => undefined);
       if (found && now - found.mtimeMs > STALE_PULL_MS) await rm(file, { recursive: true, force: true });
     }

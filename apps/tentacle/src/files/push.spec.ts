@@ -188,6 +188,22 @@ describe('file.push', () => {
     expect(world.tasks.reports).toEqual([]);
   });
 
+  it('stops a push that is still opening when its cancel arrives', async () => {
+    const data = randomBytes(64 * KiB);
+    const body = pushOf(data);
+    const transfers = new MemoryTransfers();
+    const opening = files.push(body, transfers.tentacle);
+    const cancelled = files.abort({ transferId: body.transferId, reason: 'cancelled' }, transfers.tentacle);
+    expect((await opening).kind).toBe('file.ready');
+    await cancelled;
+    await waitFor(() => world.log.find('push stopped').length > 0, {
+      what: 'the push to stop',
+      timeoutMs: 3000,
+    });
+    expect(existsSync(join(world.dirs.fstore, 'in', `.octopod-${body.transferId}.part`))).toBe(false);
+    expect(world.tasks.reports).toEqual([]);
+  });
+
   it('fails a push whose bytes do not match their sha256, leaving nothing in the target', async () => {
     const data = randomBytes(8 * KiB);
     const body = pushOf(data, { sha256: sha256(Buffer.from('something else')) });
