@@ -156,7 +156,7 @@ export async function runDownload(deps: FileDeps, plan: DownloadPlan): Promise<v
         view.stop();
         let local: string;
         if (source.format === 'tar') {
-          await placeTar(temp, dir);
+          await placeTar(temp, dir, source.name);
           local = join(dir, source.name);
         } else {
           local = await placeDownloadedFile(temp, dir, source.name, source.mode);

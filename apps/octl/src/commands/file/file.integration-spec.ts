@@ -185,6 +185,28 @@ describe('octl file download', () => {
     expect(readdirSync(out)).toEqual(['results']);
   });
 
+  it('refuses a tar holding anything but the pulled name at its top, placing nothing', async () => {
+    const remote = join(tmp.path, 'remote');
+    fixtureDir(remote);
+    writeFileSync(join(remote, '.bashrc'), 'planted\n');
+    // Two archives end to end, the first without its end-of-archive blocks: `results/…` and `.bashrc`.
+    const results = (await tarOf(join(remote, 'results'))).subarray(0, -1024);
+    const both = Buffer.concat([results, await tarOf(join(remote, '.bashrc'))]);
+    brain.put('pi-2', '@fstore/results', { type: 'dir', bytes: both });
+    const out = join(tmp.path, 'home');
+    const run = await octl(['file', 'download', '@fstore/results', out, 'pi-2']);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toBe(
+      `octl: refusing the download: it should hold only "results" but holds ".bashrc", "results"; nothing was placed in ${out}\n`,
+    );
+    expect(readdirSync(out)).toEqual([]);
+
+    brain.put('pi-2', '@fstore/other', { type: 'dir', bytes: await tarOf(join(remote, 'results')) });
+    const renamed = await octl(['file', 'download', '@fstore/other', out, 'pi-2']);
+    expect(renamed.stderr).toMatch(/should hold only "other" but holds "results"/);
+    expect(readdirSync(out)).toEqual([]);
+  });
+
   it("streams the brain's own files without a task", async () => {
     const tar = await tarOf(fixtureDir(join(tmp.path, 'brainside')));
     brain.put('brain', '@log/results', { type: 'dir', bytes: tar });

@@ -1,7 +1,7 @@
 import { extractTar, packTar, placeEntries, placeFile } from '@octopod/files';
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, type Stats } from 'node:fs';
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { Transform } from 'node:stream';
@@ -108,9 +108,10 @@ export async function placeDownloadedFile(
 
 /**
  * Extracts a downloaded tar into `dir` as `cp -r` would leave it: through a staging directory beside it (so a refused
- * archive leaves nothing behind), then merged into what is there.
+ * archive leaves nothing behind), then merged into what is there. The tar must hold `name` and nothing beside it: a
+ * compromised node must not drop, say, a `.bashrc` into the directory the user downloads into.
  */
-export async function placeTar(temp: string, dir: string): Promise<void> {
+export async function placeTar(temp: string, dir: string, name: string): Promise<void> {
   const staging = join(dir, `.octl-extract-${randomUUID()}`);
   await mkdir(staging, { mode: 0o700 });
   try {
@@ -121,6 +122,13 @@ export async function placeTar(temp: string, dir: string): Promise<void> {
       throw new OctlError(`cannot unpack the download into ${dir}: ${(error as Error).message}`);
     } finally {
       input.destroy();
+    }
+    const top = await readdir(staging);
+    if (top.length !== 1 || top[0] !== name) {
+      const held = top.map((entry) => JSON.stringify(entry)).join(', ') || 'nothing';
+      throw new OctlError(
+        `refusing the download: it should hold only "${name}" but holds ${held}; nothing was placed in ${dir}`,
+      );
     }
     await placeEntries(staging, dir).catch((error: unknown) => {
       throw new OctlError(`cannot place the download into ${dir}: ${reasonOf(error)}`);
