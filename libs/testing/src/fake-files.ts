@@ -21,6 +21,8 @@ export interface FakeFilesOptions {
   refusePush?: (push: FilePush) => { code: string; message: string } | undefined;
   /** Damage the n-th chunk received (0-based) once: its crc no longer matches. */
   corruptChunk?: number;
+  /** Stop confirming once this many bytes of a push are in (a hung disk): the brain's window fills and waits. */
+  stallAfterBytes?: number;
   /** Files to offer on `file.pull`, by path. */
   files?: Record<string, FakeFile>;
   tree?: Record<string, TreeEntry[]>;
@@ -158,6 +160,7 @@ export class FakeFiles {
       return;
     }
     this.nackedAt = -1;
+    if (this.options.stallAfterBytes !== undefined && state.bytes >= this.options.stallAfterBytes) return;
     state.data.push(Buffer.from(chunk.payload));
     state.bytes += chunk.payload.length;
     this.tell('file.ack', { transferId, offset: state.bytes } as never);

@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { open, rm, stat, type FileHandle } from 'node:fs/promises';
+import { constants, createReadStream } from 'node:fs';
+import { lstat, open, rm, type FileHandle } from 'node:fs/promises';
 import type { FileChunk } from './chunk-frame';
 
 /** What became of one chunk. */
@@ -43,9 +43,14 @@ export class ChunkReceiver {
   ) {}
 
   static async open(path: string, size: number, sha256: string): Promise<ChunkReceiver> {
-    const existing = await stat(path).catch(() => undefined);
-    const resumable = existing?.isFile() && existing.size <= size ? existing.size : 0;
-    const handle = await open(path, resumable > 0 ? 'r+' : 'w');
+    const existing = await lstat(path).catch(() => undefined);
+    // A partial file is ours only as a plain file: never write through a link someone put in its place.
+    if (existing && !existing.isFile())
+      throw new Error(`${path} is not a plain file; refusing to write through it`);
+    const resumable = existing && existing.size <= size ? existing.size : 0;
+    const { O_RDWR, O_WRONLY, O_CREAT, O_TRUNC, O_NOFOLLOW } = constants;
+    const flags = resumable > 0 ? O_RDWR | O_NOFOLLOW : O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW;
+    const handle = await open(path, flags, 0o600);
     try {
       if (existing && resumable === 0) await handle.truncate(0);
       const hash = await hashPrefix(path, resumable);

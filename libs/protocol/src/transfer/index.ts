@@ -17,4 +17,4 @@ export {
 export { ChecksumMismatchError, ChunkReceiver, type ChunkOutcome } from './chunk-receiver';
 export { FileChunkSource } from './file-source';
 export { TransferTable, type ChunkSink } from './transfer-table';
-export { receiverSink, type SinkEvents, type SinkReplies } from './receive-sink';
+export { DEFAULT_MAX_QUEUED_BYTES, receiverSink, type SinkEvents, type SinkReplies } from './receive-sink';

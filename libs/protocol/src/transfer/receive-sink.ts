@@ -1,6 +1,9 @@
 import type { ChunkReceiver } from './chunk-receiver';
 import type { ChunkSink } from './transfer-table';
 
+/** Bytes received and not yet written, at most (a few windows): beyond that the sender is not playing fair. */
+export const DEFAULT_MAX_QUEUED_BYTES = 64 * 1024 * 1024;
+
 /** How a receiving side answers the sender. */
 export interface SinkReplies {
   ack(offset: number): void;
@@ -21,14 +24,29 @@ export interface SinkEvents {
  * chunk it needs (a bad chunk makes every later in-flight chunk a gap; nacking each of those would make the
  * sender rewind again and again).
  */
-export function receiverSink(receiver: ChunkReceiver, replies: SinkReplies, events: SinkEvents): ChunkSink {
+export function receiverSink(
+  receiver: ChunkReceiver,
+  replies: SinkReplies,
+  events: SinkEvents,
+  options: { maxQueuedBytes?: number } = {},
+): ChunkSink {
+  const maxQueued = options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
   let nackedAt = -1;
   let over = false;
+  let queued = 0;
   return {
     chunk(chunk) {
       if (over) return;
+      // A sender that honours its window never gets near this; one that floods would grow our memory without end.
+      queued += chunk.payload.length;
+      if (queued > maxQueued) {
+        over = true;
+        events.failed(new Error(`the sender sent more than ${maxQueued} bytes ahead of what was written`));
+        return;
+      }
       receiver.write(chunk).then(
         (outcome) => {
+          queued -= chunk.payload.length;
           if (over) return;
           if (outcome === 'written' || outcome === 'duplicate') {
             nackedAt = -1;
@@ -46,6 +64,7 @@ export function receiverSink(receiver: ChunkReceiver, replies: SinkReplies, even
           }
         },
         (error: Error) => {
+          queued -= chunk.payload.length;
           if (over) return;
           over = true;
           events.failed(error);

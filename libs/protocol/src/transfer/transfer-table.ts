@@ -16,8 +16,11 @@ export interface ChunkSink {
 export class TransferTable {
   private readonly senders = new Map<string, ChunkSender>();
   private readonly sinks = new Map<string, ChunkSink>();
+  /** Set by closeAll: the link is gone, so whatever is added later is aborted at once (it would wait forever). */
+  private closedReason: string | undefined;
 
   addSender(sender: ChunkSender): void {
+    if (this.closedReason !== undefined) return sender.abort(this.closedReason);
     this.senders.get(sender.transferId)?.abort('replaced by a newer send of the same transfer');
     this.senders.set(sender.transferId, sender);
   }
@@ -27,6 +30,7 @@ export class TransferTable {
   }
 
   addSink(transferId: string, sink: ChunkSink): void {
+    if (this.closedReason !== undefined) return sink.abort(this.closedReason);
     this.sinks.get(transferId)?.abort('replaced by a newer receive of the same transfer');
     this.sinks.set(transferId, sink);
   }
@@ -68,6 +72,7 @@ export class TransferTable {
 
   /** The link is gone: everything on it stops. */
   closeAll(reason: string): void {
+    this.closedReason ??= reason;
     for (const sender of this.senders.values()) sender.abort(reason);
     for (const sink of this.sinks.values()) sink.abort(reason);
     this.senders.clear();

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,6 +7,8 @@ import { decodeChunk, encodeChunk } from './chunk-frame';
 import { ChecksumMismatchError, ChunkReceiver } from './chunk-receiver';
 import { ChunkSender, type ChunkSource } from './chunk-sender';
 import { FileChunkSource } from './file-source';
+import { receiverSink } from './receive-sink';
+import { TransferTable } from './transfer-table';
 
 const KiB = 1024;
 
@@ -166,6 +168,47 @@ describe('chunk transfer', () => {
     await receiver.finish();
     expect(payloads.map((p) => p.length)).toEqual([65536, 65536, 65536, 8192]);
     expect(Buffer.concat(payloads).equals(data)).toBe(true);
+  });
+
+  it('refuses to write a partial file through a symlink put in its place', async () => {
+    const victim = join(dir, 'victim');
+    await writeFile(victim, 'keep me');
+    await symlink(victim, join(dir, 'part'));
+    await expect(ChunkReceiver.open(join(dir, 'part'), 10, sha(Buffer.alloc(10)))).rejects.toThrow(
+      /not a plain file/,
+    );
+    expect(await readFile(victim, 'utf8')).toBe('keep me');
+  });
+
+  it('fails a transfer whose sender ignores the window, instead of queueing without end', async () => {
+    const receiver = await ChunkReceiver.open(join(dir, 'part'), 1024 * KiB, sha(Buffer.alloc(0)));
+    const failures: Error[] = [];
+    const sink = receiverSink(
+      receiver,
+      { ack: () => undefined, nack: () => undefined },
+      { complete: () => undefined, failed: (e) => failures.push(e), aborted: () => undefined },
+      { maxQueuedBytes: 256 * KiB },
+    );
+    const id = crypto.randomUUID();
+    for (let i = 0; i < 8; i++) sink.chunk(decodeChunk(encodeChunk(id, i * 64 * KiB, randomBytes(64 * KiB))));
+    expect(failures).toHaveLength(1);
+    expect(failures[0].message).toMatch(/ahead of what was written/);
+    await receiver.close(true);
+  });
+
+  it('aborts a sink or sender added after the link closed, instead of leaving it waiting', () => {
+    const table = new TransferTable();
+    table.closeAll('link closed');
+    const aborted: string[] = [];
+    table.addSink(crypto.randomUUID(), { chunk: () => undefined, abort: (reason) => aborted.push(reason) });
+    expect(aborted).toEqual(['link closed']);
+    const sender = new ChunkSender(
+      { sendBinary: () => undefined },
+      crypto.randomUUID(),
+      memorySource(Buffer.alloc(10)),
+    );
+    table.addSender(sender);
+    return expect(sender.run(0)).rejects.toThrow('link closed');
   });
 
   it('reads a file source in chunks', async () => {

@@ -83,6 +83,14 @@ export const brainConfigSchema = z.object({
     .object({
       /** Content-addressed blobs (uploads, pulled files); default `<workspace.root>/.octopod/blobs`. */
       blobDir: z.string().optional(),
+      /** `brain` file routes may name absolute paths (the CA key is one): off unless you mean it. */
+      allowAbsolutePaths: z.boolean().default(false),
+      /** Largest upload accepted, bytes (a blob, or an Octopoda zip). */
+      maxUploadBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(64 * 1024 ** 3),
       /** A blob no task has used for this long is collected. */
       blobRetentionHours: z.number().positive().default(24),
       /** Bytes in flight per node and transfer, unconfirmed, at most. */
@@ -123,6 +131,7 @@ const ENV_OVERRIDES: EnvOverrides = {
   BRAIN_WORKSPACE_ROOT: ['workspace', 'root'],
   BRAIN_WORKSPACE_STORE: ['workspace', 'store'],
   BRAIN_BLOB_DIR: ['files', 'blobDir'],
+  BRAIN_FILES_ALLOW_ABSOLUTE: ['files', 'allowAbsolutePaths'],
 };
 
 /** The brain treats an empty variable as unset (e.g. `DATABASE_URL=` does not blank the file's URL). */

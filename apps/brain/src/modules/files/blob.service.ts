@@ -27,8 +27,13 @@ export class BlobService {
     this.store = new BlobStore(config.files.blobDir ?? join(config.workspace.root, '.octopod', 'blobs'));
   }
 
+  /** Largest upload accepted (`files.maxUploadBytes`). */
+  get maxUploadBytes(): number {
+    return this.config.files.maxUploadBytes;
+  }
+
   async upload(input: Readable, expected?: string): Promise<StoredBlob> {
-    const blob = await this.store.write(input, { expected });
+    const blob = await this.store.write(input, { expected, limitBytes: this.maxUploadBytes });
     await this.files.touch(blob.sha256, blob.size);
     return blob;
   }
@@ -65,9 +70,8 @@ export class BlobService {
   /** Deletes blobs unused for the retention period that no unfinished push needs, and stale temp files. */
   async collect(now = new Date()): Promise<number> {
     const before = new Date(now.getTime() - this.config.files.blobRetentionHours * 3600_000);
-    const stale = await this.files.collectable(before);
+    const stale = await this.files.claimCollectable(before);
     for (const sha256 of stale) await this.store.remove(sha256);
-    await this.files.forget(stale);
     const temps = await this.store.sweepTemp(TEMP_MAX_AGE_MS, now.getTime());
     if (stale.length || temps) this.logger.log({ blobs: stale.length, temps }, 'collected unused blobs');
     return stale.length;

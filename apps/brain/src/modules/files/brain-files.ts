@@ -37,8 +37,12 @@ export async function brainPull(
   return { blob: blob.sha256, size: blob.size, format: format === 'zip' ? 'zip' : 'tar', type, name, mode };
 }
 
+/** The path exists and is a plain file or directory (no link to follow, no device or pipe to read forever). */
 async function mustExist(path: string) {
   const info = await lstat(path).catch(() => undefined);
   if (!info) throw ApiError.notFound('path_not_found', `file or path not found: ${path}`);
+  if (!info.isFile() && !info.isDirectory()) {
+    throw new ApiError(400, 'path_refused', `${path} is not a plain file or directory`);
+  }
   return info;
 }

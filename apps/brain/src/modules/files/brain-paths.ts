@@ -1,6 +1,7 @@
-import { PathRefusedError, resolvePath, type PathRoots } from '@octopod/files';
+import { isInside, PathRefusedError, resolvePath, type PathRoots } from '@octopod/files';
+import { realpath } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { BrainConfig } from '../../core/config/brain-config';
 import { ApiError } from '../../core/http/api-error';
 
@@ -17,12 +18,51 @@ export function brainRoots(config: BrainConfig): PathRoots {
   };
 }
 
-/** A path on the brain, resolved like a node's (relative = under the store); refusals are 400 `path_refused`. */
-export function resolveBrainPath(config: BrainConfig, input: string): string {
+/** The real path of `path`, or of its deepest existing ancestor joined with the rest. */
+async function realOrAncestor(path: string): Promise<string> {
   try {
-    return resolvePath(input, brainRoots(config), { allowAbsolute: true }).path;
+    return await realpath(path);
+  } catch {
+    const parent = dirname(path);
+    return parent === path ? path : join(await realOrAncestor(parent), path.slice(parent.length + 1));
+  }
+}
+
+/**
+ * A path on the brain, resolved like a node's (path variables, `~`, relative = under the store). Absolute paths
+ * only with `files.allowAbsolutePaths`; and the path must stay inside its root also after following symlinks
+ * (a link in the store must not lead to the CA key). Refusals are 400 `path_refused`.
+ */
+export async function resolveBrainPath(config: BrainConfig, input: string): Promise<string> {
+  const roots = brainRoots(config);
+  let resolved: { path: string; base: string };
+  try {
+    resolved = resolvePath(input, roots, { allowAbsolute: config.files.allowAbsolutePaths });
   } catch (error) {
     if (error instanceof PathRefusedError) throw new ApiError(400, 'path_refused', error.message);
     throw error;
   }
+  if (resolved.base !== '/') {
+    const [real, base] = await Promise.all([realOrAncestor(resolved.path), realOrAncestor(resolved.base)]);
+    if (!isInside(base, real)) {
+      throw new ApiError(
+        400,
+        'path_refused',
+        `path "${input}" leads outside ${resolved.base} through a symlink`,
+      );
+    }
+  }
+  return resolved.path;
+}
+
+/** A path in the brain's store given relative to it (Octopoda's `/file/spread` `FileOrDir`); nothing else. */
+export function storeRelative(input: string): string {
+  if (/^[@~/]/.test(input)) {
+    throw new ApiError(
+      400,
+      'path_refused',
+      `"${input}" must be a path inside the brain's store, relative to it`,
+    );
+  }
+  return `@fstore/${input}`;
 }

@@ -1,9 +1,9 @@
 import { waitFor } from '@octopod/testing';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBrain, type ApiResponse, type TestBrain } from '../../../test/brain-harness';
+import { ROOT_PASSWORD, startTestBrain, type ApiResponse, type TestBrain } from '../../../test/brain-harness';
 import { BlobService } from './blob.service';
 import { FilesRepository } from './files.repository';
 
@@ -152,6 +152,77 @@ describe('files: blobs, pushes and pulls through the brain (real Postgres, Redis
     expect(brain.entries.map((e) => e.name)).toEqual(['sub', 'sub/b.txt']);
     expect((await t.api('/api/v2/nodes/brain/files?path=@fstore/../..')).status).toBe(400);
     expect((await t.api('/api/v2/nodes/lister/files?path=@nowhere')).status).toBe(404);
+  });
+
+  it('a transfer that stalls holds up neither other tasks nor, once its node is gone, the delivery timeout', async () => {
+    t.pki.client('hung');
+    const hung = t.tentacle('hung', { files: { stallAfterBytes: 256 * 1024 } });
+    await hung.join();
+    t.pki.client('quick');
+    await t.tentacle('quick').join();
+    const { sha256 } = (await upload(randomBytes(2_000_000))).json() as { sha256: string };
+    const started = await t.api('/api/v2/files/push', {
+      method: 'POST',
+      body: {
+        blob: sha256,
+        name: 'big',
+        format: 'file',
+        path: 'x',
+        targets: ['hung'],
+        deliveryTimeoutSeconds: 1,
+      },
+    });
+    const pushId = (started.json() as TaskDetail).id;
+    await waitFor(
+      async () =>
+        ((await t.api(`/api/v2/tasks/${pushId}`)).json() as TaskDetail).invocations[0].state === 'running',
+    );
+    // A command to another node runs while the push waits for confirmations that never come.
+    const command = await t.api('/api/v2/tasks', {
+      method: 'POST',
+      body: { targets: ['quick'], command: 'true' },
+    });
+    expect((await finished((command.json() as TaskDetail).id)).invocations[0].state).toBe('success');
+    // The node goes away: the push waits for it again, with a fresh deadline, and then gives up.
+    await hung.close();
+    const push = await finished(pushId);
+    expect(push.invocations[0].state).toBe('delivery_timed_out');
+  });
+
+  it('keeps brain file routes inside their roots: no absolute paths, no way out through a link', async () => {
+    const store = t.config.workspace.store;
+    mkdirSync(store, { recursive: true });
+    symlinkSync('/etc', join(store, 'etc-link'));
+    const absolute = await t.api('/api/v2/nodes/brain/files/content?path=/etc/hostname');
+    expect([absolute.status, (absolute.json() as { code: string }).code]).toEqual([400, 'path_refused']);
+    const viaLink = await t.api('/api/v2/nodes/brain/files/content?path=@fstore/etc-link/hostname');
+    expect([viaLink.status, (viaLink.json() as { code: string }).code]).toEqual([400, 'path_refused']);
+    const v1 = { rootpath: '', currentpath: '', password: ROOT_PASSWORD };
+    const spread = await t.api('/api/v1/file/spread', {
+      method: 'POST',
+      headers: v1,
+      body: { TargetPath: 'x', FileOrDir: '../@root/.ssh/id_rsa', TargetNodes: ['p1'] },
+    });
+    expect(spread.status).toBe(400);
+    expect(spread.text).toContain('leaves @fstore');
+  });
+
+  it('writes nothing to disk for an Octopoda upload from a connection without a client certificate', async () => {
+    const blobs = t.brain.app.get(BlobService);
+    const tmp = join(blobs.store.dir, 'tmp');
+    const before = existsSync(tmp) ? readdirSync(tmp).length : 0;
+    const boundary = 'octopodtestboundary';
+    const body =
+      `--${boundary}\r\nContent-Disposition: form-data; name="tarfile"; filename="x.zip"\r\n` +
+      `Content-Type: application/octet-stream\r\n\r\n${'x'.repeat(100_000)}\r\n--${boundary}--\r\n`;
+    const res = await t.api('/api/v1/file/upload', {
+      method: 'POST',
+      cert: null,
+      rawBody: body,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
+    expect(res.status).toBe(401);
+    expect(existsSync(tmp) ? readdirSync(tmp).length : 0).toBe(before);
   });
 
   it('collects blobs nobody used for the retention period, and keeps the others', async () => {

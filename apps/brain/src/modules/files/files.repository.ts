@@ -19,23 +19,23 @@ export class FilesRepository {
   }
 
   /**
-   * Blobs unused since `before` that no unfinished task pushes: the ones to collect. (A pull's blob is named
-   * only in its result, so an unfinished task cannot need it.)
+   * Takes the blobs unused since `before` that no unfinished task pushes out of the table (the rows go in the same
+   * statement that picks them, so a blob touched meanwhile is not among them); answers their names, to delete.
+   * (A pull's blob is named only in its result, so an unfinished task cannot need it.)
    */
-  async collectable(before: Date, limit = 1000): Promise<string[]> {
+  async claimCollectable(before: Date, limit = 1000): Promise<string[]> {
     const rows = await this.prisma.$queryRaw<Array<{ sha256: string }>>`
-      SELECT b.sha256 FROM file_blob b
-      WHERE b.last_used_at < ${before}
-        AND NOT EXISTS (
-          SELECT 1 FROM task t
-          WHERE t.done_at IS NULL AND t.kind = 'file_push' AND t.options->'file'->>'blob' = b.sha256
-        )
-      ORDER BY b.last_used_at
-      LIMIT ${limit}`;
+      DELETE FROM file_blob WHERE sha256 IN (
+        SELECT b.sha256 FROM file_blob b
+        WHERE b.last_used_at < ${before}
+          AND NOT EXISTS (
+            SELECT 1 FROM task t
+            WHERE t.done_at IS NULL AND t.kind = 'file_push' AND t.options->'file'->>'blob' = b.sha256
+          )
+        ORDER BY b.last_used_at
+        LIMIT ${limit})
+      AND last_used_at < ${before}
+      RETURNING sha256`;
     return rows.map((row) => row.sha256);
-  }
-
-  async forget(sha256s: string[]): Promise<void> {
-    await this.prisma.fileBlob.deleteMany({ where: { sha256: { in: sha256s } } });
   }
 }

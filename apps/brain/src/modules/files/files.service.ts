@@ -139,8 +139,8 @@ export class FilesService {
   }
 
   /** A file or directory on the brain, stored as a blob. */
-  pullFromBrain(path: string, format: 'auto' | 'zip', zipPrefix: string | null): Promise<PulledFile> {
-    return brainPull(this.blobs, resolveBrainPath(this.config, path), format, zipPrefix);
+  async pullFromBrain(path: string, format: 'auto' | 'zip', zipPrefix: string | null): Promise<PulledFile> {
+    return brainPull(this.blobs, await resolveBrainPath(this.config, path), format, zipPrefix);
   }
 
   /** Waits for a pull task to end; its blob, or the node's reason as an error. */
@@ -155,7 +155,7 @@ export class FilesService {
 
   async tree(node: string, path: string, hidden: boolean): Promise<{ path: string; entries: TreeEntry[] }> {
     if (node === BRAIN_NODE) {
-      const resolved = resolveBrainPath(this.config, path);
+      const resolved = await resolveBrainPath(this.config, path);
       return { path: resolved, entries: await brainTree(resolved, hidden) };
     }
     const session = this.registry.get(node);
@@ -176,19 +176,24 @@ export class FilesService {
   }
 
   private async finished(taskId: string): Promise<TaskWithInvocations> {
-    const ended = new Promise<void>((resolve) => {
+    const ended = new Promise<void>((resolve, reject) => {
       const stop = this.events.subscribe(taskId, (event) => {
         if (event.type !== 'done') return;
         stop();
         resolve();
       });
       // Already done before we listened?
-      void this.tasks.get(taskId).then((task) => {
-        if (task.doneAt) {
+      void this.tasks.get(taskId).then(
+        (task) => {
+          if (!task.doneAt) return;
           stop();
           resolve();
-        }
-      });
+        },
+        (error: Error) => {
+          stop();
+          reject(error);
+        },
+      );
     });
     await ended;
     return this.tasks.get(taskId);

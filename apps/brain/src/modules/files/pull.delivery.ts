@@ -4,6 +4,7 @@ import {
   ChunkReceiver,
   ProtocolError,
   receiverSink,
+  type DownstreamBody,
   type FileSource,
 } from '@octopod/protocol';
 import type { Invocation, Task } from '../../generated/prisma/client';
@@ -13,6 +14,7 @@ import type { InvocationDelivery } from '../tasks/task-dispatcher.service';
 import { TaskEventsService } from '../tasks/task-events.service';
 import type { FilePullSpec, TaskOptions } from '../tasks/task-options';
 import { BlobService } from './blob.service';
+import { DeliveryRuns, markFailed, markRunning, type DeliveryRun } from './delivery-runs';
 import { progressReporter } from './transfer-progress';
 
 /** Packing a large directory on the node may take a while before it can say what it offers. */
@@ -30,16 +32,19 @@ export interface PulledFile {
 
 class LinkLost extends Error {}
 
+type Told = 'file.ack' | 'file.nack' | 'file.abort' | 'file.read' | 'file.done';
+
 /**
  * Fetches a file or directory from one node into the blob store: asks the node to pack it (`file.pull`), then
  * reads it (`file.read` from what the brain already holds), writing and hashing on the way. A lost link keeps
  * the partial file; when the node returns the same transfer resumes (the node keeps its packed copy until
- * `file.done`, unless it restarted, in which case it packs again).
+ * `file.done`; if it packed again and the bytes differ, the partial file is not reused). `deliver` returns once
+ * the node made its offer; the bytes flow on their own.
  */
 @Injectable()
 export class PullDelivery implements InvocationDelivery {
   private readonly logger = new Logger('files');
-  private readonly active = new Map<string, (reason: string) => void>();
+  private readonly runs = new DeliveryRuns();
 
   constructor(
     private readonly blobs: BlobService,
@@ -53,43 +58,56 @@ export class PullDelivery implements InvocationDelivery {
     session: TentacleSession,
     requeue: () => Promise<void>,
   ): Promise<void> {
+    const run = this.runs.start(invocation.id);
+    if (!run) return;
     const spec = (task.options as unknown as TaskOptions).file as FilePullSpec;
     let source: FileSource;
     try {
-      const reply = await session.request(
-        'file.pull',
-        {
-          invocationId: invocation.id,
-          transferId: invocation.id,
-          path: spec.path,
-          format: spec.format,
-          zipPrefix: spec.zipPrefix,
-        },
-        SOURCE_TIMEOUT_MS,
-      );
-      source = reply.body as FileSource;
+      const body = { invocationId: invocation.id, transferId: invocation.id, ...pullOf(spec) };
+      source = (await session.request('file.pull', body, SOURCE_TIMEOUT_MS)).body as FileSource;
     } catch (error) {
-      if (error instanceof ProtocolError && error.code === 'remote')
-        return this.fail(invocation, error.message, true);
+      this.runs.end(invocation.id, run);
+      if (error instanceof ProtocolError && error.code === 'remote') {
+        return markFailed(this.ledger, invocation.id, error.message);
+      }
       this.logger.warn(
         { node: invocation.node, error: (error as Error).message },
         'pull not answered; will retry',
       );
       return requeue();
     }
-    const now = new Date();
-    await this.ledger.change({
-      id: invocation.id,
-      state: 'running',
-      from: ['pending', 'delayed'],
-      acceptedAt: now,
-      startedAt: now,
+    if (run.stopped || !(await markRunning(this.ledger, invocation.id))) {
+      this.tell(session, 'file.abort', {
+        transferId: invocation.id,
+        reason: run.stopped ?? 'the invocation ended',
+      });
+      return this.runs.end(invocation.id, run);
+    }
+    void this.fetch({ invocation, task, session, source, run, requeue }).catch((error: Error) => {
+      this.logger.error({ node: invocation.node, error: error.message }, 'pull failed on the brain');
+      void markFailed(this.ledger, invocation.id, `the brain could not store the pull: ${error.message}`);
     });
-    // Named by transfer, so a resumed pull finds what the interrupted one wrote.
-    const part = await this.blobs.store.tempPath(`pull-${invocation.id}.part`);
+  }
+
+  async cancel(invocation: Invocation): Promise<void> {
+    this.runs.stop(invocation.id, 'cancelled');
+  }
+
+  private async fetch(job: {
+    invocation: Invocation;
+    task: Task;
+    session: TentacleSession;
+    source: FileSource;
+    run: DeliveryRun;
+    requeue: () => Promise<void>;
+  }): Promise<void> {
+    const { invocation, session, source, run } = job;
+    // Named by transfer and content, so a resumed pull finds what the interrupted one wrote — and only that.
+    const part = await this.blobs.store.tempPath(`pull-${invocation.id}-${source.sha256}.part`);
     const receiver = await ChunkReceiver.open(part, source.size, source.sha256);
+    let lost = false;
     try {
-      await this.receive(invocation, task, session, receiver);
+      await this.receive(job, receiver);
       await receiver.finish();
       await this.blobs.adopt(part, { sha256: source.sha256, size: source.size });
     } catch (error) {
@@ -99,17 +117,20 @@ export class PullDelivery implements InvocationDelivery {
           { node: invocation.node, at: receiver.offset, size: source.size },
           'pull interrupted; will resume',
         );
-        return requeue();
+        lost = true;
+      } else {
+        await receiver.close(true);
+        if (run.stopped) return;
+        const reason =
+          error instanceof ChecksumMismatchError
+            ? `the pulled bytes are damaged: ${error.message}`
+            : (error as Error).message;
+        return markFailed(this.ledger, invocation.id, reason);
       }
-      await receiver.close(true);
-      const reason =
-        error instanceof ChecksumMismatchError
-          ? `the pulled bytes are damaged: ${error.message}`
-          : (error as Error).message;
-      return this.fail(invocation, reason, true);
     } finally {
-      this.active.delete(invocation.id);
+      this.runs.end(invocation.id, run);
     }
+    if (lost) return job.requeue();
     this.tell(session, 'file.done', { transferId: invocation.id });
     const pulled: PulledFile = {
       blob: source.sha256,
@@ -129,16 +150,11 @@ export class PullDelivery implements InvocationDelivery {
     });
   }
 
-  async cancel(invocation: Invocation): Promise<void> {
-    this.active.get(invocation.id)?.('cancelled');
-  }
-
   private receive(
-    invocation: Invocation,
-    task: Task,
-    session: TentacleSession,
+    job: { invocation: Invocation; task: Task; session: TentacleSession; run: DeliveryRun },
     receiver: ChunkReceiver,
   ): Promise<void> {
+    const { invocation, task, session, run } = job;
     const transferId = invocation.id;
     const progress = progressReporter(this.events, task.id, invocation.id, invocation.node);
     return new Promise<void>((resolve, reject) => {
@@ -157,11 +173,12 @@ export class PullDelivery implements InvocationDelivery {
             this.tell(session, 'file.abort', { transferId, reason: error.message });
             reject(error);
           },
-          aborted: (reason) => (session.isOpen ? reject(new Error(reason)) : reject(new LinkLost(reason))),
+          aborted: (reason) =>
+            reject(session.isOpen || run.stopped ? new Error(reason) : new LinkLost(reason)),
         },
       );
       session.transfers.addSink(transferId, sink);
-      this.active.set(transferId, (reason) => {
+      run.onStop((reason) => {
         this.tell(session, 'file.abort', { transferId, reason });
         sink.abort(reason);
       });
@@ -170,27 +187,15 @@ export class PullDelivery implements InvocationDelivery {
     }).finally(() => session.transfers.removeSink(transferId));
   }
 
-  private tell<K extends 'file.ack' | 'file.nack' | 'file.abort' | 'file.read' | 'file.done'>(
-    session: TentacleSession,
-    kind: K,
-    body: Parameters<TentacleSession['link']['send']>[1] & object,
-  ): void {
+  private tell<K extends Told>(session: TentacleSession, kind: K, body: DownstreamBody<K>): void {
     try {
       session.link.send(kind, body as never);
     } catch {
       // The link closed; the sink hears of it from the transfer table.
     }
   }
+}
 
-  private async fail(invocation: Invocation, reason: string, accepted: boolean): Promise<void> {
-    const at = new Date();
-    await this.ledger.change({
-      id: invocation.id,
-      state: 'failed',
-      from: ['pending', 'delayed', 'running'],
-      ...(accepted ? { acceptedAt: at } : {}),
-      endedAt: at,
-      error: reason.replace(/^[a-z_]+: /, ''),
-    });
-  }
+function pullOf(spec: FilePullSpec) {
+  return { path: spec.path, format: spec.format, zipPrefix: spec.zipPrefix };
 }

@@ -9,6 +9,7 @@ import type { InvocationDelivery } from '../tasks/task-dispatcher.service';
 import { TaskEventsService } from '../tasks/task-events.service';
 import type { FilePushSpec, TaskOptions } from '../tasks/task-options';
 import { BlobService } from './blob.service';
+import { DeliveryRuns, markFailed, markRunning, type DeliveryRun } from './delivery-runs';
 import { progressReporter } from './transfer-progress';
 
 const OFFER_TIMEOUT_MS = 30_000;
@@ -17,11 +18,13 @@ const OFFER_TIMEOUT_MS = 30_000;
  * Sends a blob to one node: offers it (`file.push`), the node says how much it already holds, then the bytes go
  * as chunks from there. The node's result (`task.result`, through the dispatcher) ends the invocation; a lost
  * link hands it back to the dispatcher, which offers it again when the node returns — and the node resumes.
+ * `deliver` returns once the node took the offer: the bytes flow on their own, so a long transfer never holds up
+ * the dispatch of other tasks.
  */
 @Injectable()
 export class PushDelivery implements InvocationDelivery {
   private readonly logger = new Logger('files');
-  private readonly active = new Map<string, { sender: ChunkSender; session: TentacleSession }>();
+  private readonly runs = new DeliveryRuns();
 
   constructor(
     @Inject(BRAIN_CONFIG) private readonly config: BrainConfig,
@@ -36,105 +39,111 @@ export class PushDelivery implements InvocationDelivery {
     session: TentacleSession,
     requeue: () => Promise<void>,
   ): Promise<void> {
+    const run = this.runs.start(invocation.id);
+    if (!run) return; // already being delivered in this process
     const spec = (task.options as unknown as TaskOptions).file as FilePushSpec;
     let ready: FileReady;
     try {
-      const reply = await session.request(
-        'file.push',
-        {
-          invocationId: invocation.id,
-          taskId: task.id,
-          transferId: invocation.id,
-          size: spec.size,
-          sha256: spec.blob,
-          format: spec.format,
-          name: spec.name,
-          target: spec.path,
-          force: spec.force,
-          mode: spec.mode,
-        },
-        OFFER_TIMEOUT_MS,
-      );
-      ready = reply.body as FileReady;
+      ready = (await session.request('file.push', offer(invocation, task, spec), OFFER_TIMEOUT_MS))
+        .body as FileReady;
     } catch (error) {
-      return this.offerFailed(invocation, error as Error, requeue);
+      this.runs.end(invocation.id, run);
+      if (error instanceof ProtocolError && error.code === 'remote') {
+        return markFailed(this.ledger, invocation.id, error.message);
+      }
+      this.logger.warn(
+        { node: invocation.node, error: (error as Error).message },
+        'push offer not answered; will retry',
+      );
+      return requeue();
     }
-    const now = new Date();
-    await this.ledger.change({
-      id: invocation.id,
-      state: 'running',
-      from: ['pending', 'delayed'],
-      acceptedAt: now,
-      startedAt: now,
-    });
-    if (ready.finished) return; // the node re-sends its result
-    await this.send(invocation, task, session, { spec, from: ready.offset, requeue });
+    if (ready.finished || run.stopped || !(await markRunning(this.ledger, invocation.id))) {
+      // Done already (the node re-sends its result), or cancelled / ended while the node answered.
+      if (!ready.finished) this.tell(session, invocation.id, run.stopped ?? 'the invocation ended');
+      return this.runs.end(invocation.id, run);
+    }
+    void this.send({ invocation, task, session, spec, from: ready.offset, run, requeue }).catch(
+      (error: Error) => {
+        this.logger.error({ node: invocation.node, error: error.message }, 'push failed on the brain');
+        void markFailed(this.ledger, invocation.id, `the brain could not send: ${error.message}`);
+      },
+    );
   }
 
   async cancel(invocation: Invocation): Promise<void> {
-    const running = this.active.get(invocation.id);
-    if (!running) return;
-    running.sender.abort('cancelled');
-    try {
-      running.session.link.send('file.abort', { transferId: invocation.id, reason: 'cancelled' });
-    } catch {
-      // The link is gone; the node keeps a partial file that nothing will finish.
-    }
+    this.runs.stop(invocation.id, 'cancelled');
   }
 
-  private async send(
-    invocation: Invocation,
-    task: Task,
-    session: TentacleSession,
-    { spec, from, requeue }: { spec: FilePushSpec; from: number; requeue: () => Promise<void> },
-  ): Promise<void> {
+  private async send(job: {
+    invocation: Invocation;
+    task: Task;
+    session: TentacleSession;
+    spec: FilePushSpec;
+    from: number;
+    run: DeliveryRun;
+    requeue: () => Promise<void>;
+  }): Promise<void> {
+    const { invocation, task, session, spec, run } = job;
+    let requeue = false;
     const source = await this.blobs.sources.acquire(spec.blob, this.blobs.store.path(spec.blob));
-    const sender = new ChunkSender(session.binary, invocation.id, source, {
-      chunkBytes: this.config.files.chunkBytes,
-      windowBytes: this.config.files.windowBytes,
-      onProgress: progressReporter(this.events, task.id, invocation.id, invocation.node),
-    });
-    session.transfers.addSender(sender);
-    this.active.set(invocation.id, { sender, session });
     try {
-      await sender.run(from);
-    } catch (error) {
-      if (!session.isOpen) {
-        this.logger.warn(
-          { node: invocation.node, at: sender.confirmed, size: spec.size },
-          'push interrupted; will resume',
-        );
-        await requeue();
-      } else {
-        // The node stopped it (disk full, cancelled): its result says why.
-        this.logger.warn({ node: invocation.node, error: (error as Error).message }, 'push stopped');
+      const sender = new ChunkSender(session.binary, invocation.id, source, {
+        chunkBytes: this.config.files.chunkBytes,
+        windowBytes: this.config.files.windowBytes,
+        onProgress: progressReporter(this.events, task.id, invocation.id, invocation.node),
+      });
+      session.transfers.addSender(sender);
+      run.onStop((reason) => {
+        sender.abort(reason);
+        this.tell(session, invocation.id, reason);
+      });
+      try {
+        await sender.run(job.from);
+      } catch (error) {
+        if (run.stopped) return;
+        if (!session.isOpen) {
+          this.logger.warn(
+            { node: invocation.node, at: sender.confirmed, size: spec.size },
+            'push interrupted; will resume',
+          );
+          requeue = true;
+        } else {
+          // The node stopped it (disk full, say): its result says why.
+          this.logger.warn(
+            { node: invocation.node, error: (error as Error).message },
+            'push stopped by the node',
+          );
+        }
+      } finally {
+        session.transfers.removeSender(sender);
       }
     } finally {
-      session.transfers.removeSender(sender);
-      if (this.active.get(invocation.id)?.sender === sender) this.active.delete(invocation.id);
+      this.runs.end(invocation.id, run);
       await source.release();
     }
+    if (requeue) await job.requeue();
   }
 
-  /** The node refused the offer (a bad path): the invocation failed; no answer at all: try again later. */
-  private async offerFailed(
-    invocation: Invocation,
-    error: Error,
-    requeue: () => Promise<void>,
-  ): Promise<void> {
-    if (error instanceof ProtocolError && error.code === 'remote') {
-      const at = new Date();
-      await this.ledger.change({
-        id: invocation.id,
-        state: 'failed',
-        from: ['pending', 'delayed', 'running'],
-        acceptedAt: at,
-        endedAt: at,
-        error: error.message.replace(/^[a-z_]+: /, ''),
-      });
-      return;
+  private tell(session: TentacleSession, transferId: string, reason: string): void {
+    try {
+      session.link.send('file.abort', { transferId, reason });
+    } catch {
+      // The link is gone; the node keeps a partial file it sweeps later.
     }
-    this.logger.warn({ node: invocation.node, error: error.message }, 'push offer not answered; will retry');
-    await requeue();
   }
+}
+
+function offer(invocation: Invocation, task: Task, spec: FilePushSpec) {
+  return {
+    invocationId: invocation.id,
+    taskId: task.id,
+    transferId: invocation.id,
+    size: spec.size,
+    sha256: spec.blob,
+    format: spec.format,
+    name: spec.name,
+    target: spec.path,
+    force: spec.force,
+    mode: spec.mode,
+  };
 }

@@ -21,8 +21,9 @@ import { scopeOf, type AuthedRequest } from '../../core/auth/access.guard';
 import { NodeScope, type NodeScopeSpec } from '../../core/auth/node-scope.decorator';
 import { ApiError, V1Reply } from '../../core/http/api-error';
 import { BlobService } from '../files/blob.service';
-import { resolveBrainPath } from '../files/brain-paths';
+import { resolveBrainPath, storeRelative } from '../files/brain-paths';
 import { BRAIN_NODE, FilesService } from '../files/files.service';
+import { ROOT_PATH } from '../workgroup/workgroup-path';
 import { goMonthDayTime } from './go-time';
 import { parseTargetNodes, singleQuery } from './v1.mappers';
 import { V1ScopeService } from './v1-scope.service';
@@ -129,7 +130,7 @@ export class FilesV1Controller {
   ): Promise<string> {
     try {
       if (!pack || pack.size === 0) throw new V1Reply(400, v1Result('ERROR: Wrong Args: tarfile'));
-      const target = resolveV1(this.config, form?.targetPath || '@fstore');
+      const target = await resolveV1(this.config, form?.targetPath || '@fstore');
       const blob = await this.blobs.adoptUpload(pack.path);
       const spec = {
         kind: 'push',
@@ -169,10 +170,13 @@ export class FilesV1Controller {
       throw new V1Reply(400, v1Result('ERROR: Wrong Args'));
     }
     if (!(await this.scope.allKnown(names))) throw new V1Reply(400, v1Result(OUT_OF_SCOPE));
-    const pulled = await this.files
-      .pullFromBrain(join('@fstore', form.FileOrDir), 'auto', null)
+    // The brain's store belongs to no workgroup: only callers at the root read from it.
+    if (scopeOf(request) !== ROOT_PATH) throw new V1Reply(400, v1Result(OUT_OF_SCOPE));
+    const pulled = await Promise.resolve()
+      .then(() => this.files.pullFromBrain(storeRelative(form.FileOrDir as string), 'auto', null))
       .catch((error: Error) => {
-        throw new V1Reply(404, v1Result(`ERROR: ${error.message}`));
+        const status = error instanceof ApiError && error.getStatus() === 400 ? 400 : 404;
+        throw new V1Reply(status, v1Result(`ERROR: ${error.message}`));
       });
     const task = await this.files.push({
       blob: pulled.blob,
@@ -240,9 +244,9 @@ export class FilesV1Controller {
   }
 }
 
-function resolveV1(config: BrainConfig, path: string): string {
+async function resolveV1(config: BrainConfig, path: string): Promise<string> {
   try {
-    return resolveBrainPath(config, path);
+    return await resolveBrainPath(config, path);
   } catch (error) {
     throw new V1Reply(400, v1Result(`ERROR: ${(error as Error).message}`));
   }

@@ -22,6 +22,6 @@ export class OctopodaV1Module implements NestModule {
   constructor(private readonly blobs: BlobService) {}
 
   configure(consumer: MiddlewareConsumer): void {
-    parseV1Forms(consumer, join(this.blobs.store.dir, 'tmp'));
+    parseV1Forms(consumer, join(this.blobs.store.dir, 'tmp'), this.blobs.maxUploadBytes);
   }
 }

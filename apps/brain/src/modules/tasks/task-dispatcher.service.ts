@@ -90,21 +90,18 @@ export class TaskDispatcher implements OnModuleDestroy {
   async requeue(invocation: Invocation, task: Task): Promise<void> {
     const timeoutMs = (task.options as unknown as TaskOptions).deliveryTimeoutSeconds * 1000;
     const deliverBy = new Date(Date.now() + timeoutMs);
-    const moved = await this.ledger.change({
-      id: invocation.id,
-      state: 'delayed',
-      from: ['pending', 'delayed', 'running'],
-      deliverBy,
-    });
+    // Changes of this invocation still in the ledger's batch land first, so none of them undoes this.
+    await this.ledger.settled();
+    const moved = await this.tasks.requeue(invocation.id, deliverBy, new Date());
     if (!moved) return;
+    await this.ledger.publish([moved]);
     await this.queue.add(
       'delivery-timeout',
       { taskId: task.id },
       { jobId: `delivery-timeout-${task.id}-${deliverBy.getTime()}`, delay: timeoutMs, ...KEEP_JOBS },
     );
     // The node may be back already (a quick reconnect whose join ran before this).
-    if (this.registry.get(invocation.node)?.isOpen)
-      await this.deliver({ ...invocation, state: 'delayed', deliverBy }, task, null);
+    if (this.registry.get(invocation.node)?.isOpen) await this.deliver(moved, task, null);
   }
 
   /** Keeps a task just created for its dispatch job (for a minute at most). */

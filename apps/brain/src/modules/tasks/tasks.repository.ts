@@ -140,9 +140,20 @@ export class TasksRepository {
   }
 
   /** Invocations a node should (still) be sent: not started, not finished. */
+  /**
+   * What a node that (re)joins should get: invocations not handed to it yet, and file transfers that were running
+   * (a transfer whose link or brain went away resumes from what the node holds).
+   */
   undelivered(node: string): Promise<Array<Invocation & { task: Task }>> {
     return this.prisma.invocation.findMany({
-      where: { node, state: { in: ['pending', 'delayed'] }, task: { state: 'running' } },
+      where: {
+        node,
+        task: { state: 'running' },
+        OR: [
+          { state: { in: ['pending', 'delayed'] } },
+          { state: 'running', task: { kind: { in: ['file_push', 'file_pull'] } } },
+        ],
+      },
       include: { task: true },
       orderBy: { createdAt: 'asc' },
     });
@@ -180,6 +191,18 @@ export class TasksRepository {
         AND (v."from" IS NULL OR i.state::text = ANY(string_to_array(v."from", ',')))
         AND (v.state IS NOT NULL OR v.accepted_at IS NULL OR i.accepted_at IS NULL)
       RETURNING ${INVOCATION_COLUMNS}`;
+  }
+
+  /**
+   * Hands an invocation back to waiting for its node: `delayed`, not accepted, with a new delivery deadline (a
+   * transfer whose link was lost). Answers the row, or nothing if it had already ended.
+   */
+  async requeue(id: string, deliverBy: Date, at: Date): Promise<Invocation | undefined> {
+    const rows = await this.prisma.$queryRaw<Invocation[]>`
+      UPDATE "invocation" AS i SET state = 'delayed', accepted_at = NULL, deliver_by = ${deliverBy}, updated_at = ${at}
+      WHERE i.id = ${id} AND i.state IN ('pending', 'delayed', 'running')
+      RETURNING ${INVOCATION_COLUMNS}`;
+    return rows[0];
   }
 
   /** Invocations not yet handed to their node are cancelled (a task past its error budget); answers them. */
