@@ -113,6 +113,7 @@ export function startTentacle(config: TentacleConfig, deps: TentacleDeps = {}): 
         .stop()
         .then(() => tasks.close())
         .finally(() => {
+          files.close();
           ownSampler?.stop();
         })),
   };
