@@ -1,3 +1,5 @@
+import type { Logger } from '@nestjs/common';
+import { ProtocolError, type Envelope } from '@octopod/protocol';
 import type { InvocationLedger } from '../tasks/invocation-ledger.service';
 
 /** One delivery of an invocation in this process; `stop` (a cancel) reaches whatever it is doing. */
@@ -69,4 +71,37 @@ export async function markFailed(
     endedAt: at,
     error: reason.replace(/^[a-z_]+: /, ''),
   });
+}
+
+/**
+ * Asks the node to take a transfer and answers its reply body. A refusal (an `error` reply: a bad path, say) fails
+ * the invocation with the node's words; no answer at all hands it back to wait for the node. In both cases the run
+ * ends and nothing is answered.
+ */
+export async function askNode<T>(
+  job: {
+    ledger: InvocationLedger;
+    logger: Logger;
+    runs: DeliveryRuns;
+    run: DeliveryRun;
+    invocation: { id: string; node: string };
+    requeue: () => Promise<void>;
+  },
+  request: () => Promise<Envelope>,
+): Promise<T | undefined> {
+  try {
+    return (await request()).body as T;
+  } catch (error) {
+    job.runs.end(job.invocation.id, job.run);
+    if (error instanceof ProtocolError && error.code === 'remote') {
+      await markFailed(job.ledger, job.invocation.id, error.message);
+    } else {
+      job.logger.warn(
+        { node: job.invocation.node, error: (error as Error).message },
+        'no answer; will retry',
+      );
+      await job.requeue();
+    }
+    return undefined;
+  }
 }

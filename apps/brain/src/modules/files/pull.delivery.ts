@@ -2,7 +2,6 @@ import { Injectable, Logger } from '@nestjs/common';
 import {
   ChecksumMismatchError,
   ChunkReceiver,
-  ProtocolError,
   receiverSink,
   type DownstreamBody,
   type FileSource,
@@ -14,7 +13,7 @@ import type { InvocationDelivery } from '../tasks/task-dispatcher.service';
 import { TaskEventsService } from '../tasks/task-events.service';
 import type { FilePullSpec, TaskOptions } from '../tasks/task-options';
 import { BlobService } from './blob.service';
-import { DeliveryRuns, markFailed, markRunning, type DeliveryRun } from './delivery-runs';
+import { askNode, DeliveryRuns, markFailed, markRunning, type DeliveryRun } from './delivery-runs';
 import { progressReporter } from './transfer-progress';
 
 /** Packing a large directory on the node may take a while before it can say what it offers. */
@@ -61,21 +60,12 @@ export class PullDelivery implements InvocationDelivery {
     const run = this.runs.start(invocation.id);
     if (!run) return;
     const spec = (task.options as unknown as TaskOptions).file as FilePullSpec;
-    let source: FileSource;
-    try {
-      const body = { invocationId: invocation.id, transferId: invocation.id, ...pullOf(spec) };
-      source = (await session.request('file.pull', body, SOURCE_TIMEOUT_MS)).body as FileSource;
-    } catch (error) {
-      this.runs.end(invocation.id, run);
-      if (error instanceof ProtocolError && error.code === 'remote') {
-        return markFailed(this.ledger, invocation.id, error.message);
-      }
-      this.logger.warn(
-        { node: invocation.node, error: (error as Error).message },
-        'pull not answered; will retry',
-      );
-      return requeue();
-    }
+    const job = { ledger: this.ledger, logger: this.logger, runs: this.runs, run, invocation, requeue };
+    const body = { invocationId: invocation.id, transferId: invocation.id, ...pullOf(spec) };
+    const source = await askNode<FileSource>(job, () =>
+      session.request('file.pull', body, SOURCE_TIMEOUT_MS),
+    );
+    if (!source) return;
     if (run.stopped || !(await markRunning(this.ledger, invocation.id))) {
       this.tell(session, 'file.abort', {
         transferId: invocation.id,

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ChunkSender, ProtocolError, type FileReady } from '@octopod/protocol';
+import { ChunkSender, type FileReady } from '@octopod/protocol';
 import type { BrainConfig } from '../../core/config/brain-config';
 import { BRAIN_CONFIG } from '../../core/config/config.tokens';
 import type { Invocation, Task } from '../../generated/prisma/client';
@@ -9,7 +9,7 @@ import type { InvocationDelivery } from '../tasks/task-dispatcher.service';
 import { TaskEventsService } from '../tasks/task-events.service';
 import type { FilePushSpec, TaskOptions } from '../tasks/task-options';
 import { BlobService } from './blob.service';
-import { DeliveryRuns, markFailed, markRunning, type DeliveryRun } from './delivery-runs';
+import { askNode, DeliveryRuns, markFailed, markRunning, type DeliveryRun } from './delivery-runs';
 import { progressReporter } from './transfer-progress';
 
 const OFFER_TIMEOUT_MS = 30_000;
@@ -42,21 +42,11 @@ export class PushDelivery implements InvocationDelivery {
     const run = this.runs.start(invocation.id);
     if (!run) return; // already being delivered in this process
     const spec = (task.options as unknown as TaskOptions).file as FilePushSpec;
-    let ready: FileReady;
-    try {
-      ready = (await session.request('file.push', offer(invocation, task, spec), OFFER_TIMEOUT_MS))
-        .body as FileReady;
-    } catch (error) {
-      this.runs.end(invocation.id, run);
-      if (error instanceof ProtocolError && error.code === 'remote') {
-        return markFailed(this.ledger, invocation.id, error.message);
-      }
-      this.logger.warn(
-        { node: invocation.node, error: (error as Error).message },
-        'push offer not answered; will retry',
-      );
-      return requeue();
-    }
+    const job = { ledger: this.ledger, logger: this.logger, runs: this.runs, run, invocation, requeue };
+    const ready = await askNode<FileReady>(job, () =>
+      session.request('file.push', offer(invocation, task, spec), OFFER_TIMEOUT_MS),
+    );
+    if (!ready) return;
     if (ready.finished || run.stopped || !(await markRunning(this.ledger, invocation.id))) {
       // Done already (the node re-sends its result), or cancelled / ended while the node answered.
       if (!ready.finished) this.tell(session, invocation.id, run.stopped ?? 'the invocation ended');
