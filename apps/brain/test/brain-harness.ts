@@ -102,7 +102,7 @@ export async function startTestBrain(
     logger: { level: 'warn' },
     workspace: { root: join(dir.path, 'workspace'), store: join(dir.path, 'store') },
     // Small chunks and window, so tests of flow control and re-sends need no large files.
-    files: { chunkBytes: 64 * 1024, windowBytes: 256 * 1024 },
+    files: { chunkBytes: 64 * 1024, windowBytes: 256 * 1024, idleTimeoutSeconds: 3 },
   });
   const launch = () =>
     startBrain(config, { api: true, worker: true }, pino({ level: process.env.OCTOPOD_TEST_LOG ?? 'warn' }));

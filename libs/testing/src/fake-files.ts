@@ -139,6 +139,8 @@ export class FakeFiles {
   }
 
   private accept(state: ReceivedPush, chunk: FileChunk): void {
+    // A hung disk: nothing more is written, confirmed or asked for.
+    if (this.options.stallAfterBytes !== undefined && state.bytes >= this.options.stallAfterBytes) return;
     const index = this.chunksSeen++;
     const damaged = index === this.options.corruptChunk || !chunk.intact;
     const { transferId } = state.push;
@@ -160,7 +162,6 @@ export class FakeFiles {
       return;
     }
     this.nackedAt = -1;
-    if (this.options.stallAfterBytes !== undefined && state.bytes >= this.options.stallAfterBytes) return;
     state.data.push(Buffer.from(chunk.payload));
     state.bytes += chunk.payload.length;
     this.tell('file.ack', { transferId, offset: state.bytes } as never);

@@ -23,6 +23,11 @@ export interface ChunkSenderOptions {
   windowBytes?: number;
   /** Called as confirmations arrive. */
   onProgress?: (confirmed: number, size: number) => void;
+  /**
+   * Give up (rejecting with a `timeout` ProtocolError) when the receiver confirms nothing for this long while
+   * bytes are waiting for confirmation: a node that stays connected with a hung disk. Default: no limit.
+   */
+  idleMs?: number;
 }
 
 export const DEFAULT_WINDOW_BYTES = 8 * 1024 * 1024;
@@ -36,6 +41,8 @@ export class ChunkSender {
   private next = 0;
   private confirmedBytes = 0;
   private wake: (() => void) | undefined;
+  /** When the receiver last confirmed more bytes (or the run began). */
+  private lastProgressAt = Date.now();
   private aborted: Error | undefined;
   /** Chunks sent again after a nack. */
   resent = 0;
@@ -63,11 +70,17 @@ export class ChunkSender {
   /** Sends from `from` (what the receiver already holds) until everything is confirmed. */
   async run(from = 0): Promise<void> {
     this.next = this.confirmedBytes = Math.min(from, this.size);
+    this.lastProgressAt = Date.now();
     for (;;) {
       if (this.aborted) throw this.aborted;
       if (this.confirmedBytes >= this.size) return;
+      // Re-sending without ever being confirmed (a receiver that only nacks) is no progress either.
+      if (this.options.idleMs !== undefined && Date.now() - this.lastProgressAt > this.options.idleMs) {
+        this.abort(this.idleError(this.options.idleMs));
+        continue;
+      }
       if (this.next >= this.size || this.next - this.confirmedBytes >= this.windowBytes) {
-        await new Promise<void>((resolve) => (this.wake = resolve));
+        await this.waitForConfirmation();
         continue;
       }
       const offset = this.next;
@@ -81,10 +94,31 @@ export class ChunkSender {
     }
   }
 
+  /** Waits for an ack, a nack or an abort; gives up once nothing was confirmed for `idleMs` (nacks do not count). */
+  private async waitForConfirmation(): Promise<void> {
+    const idleMs = this.options.idleMs;
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      this.wake = resolve;
+      if (idleMs === undefined) return;
+      timer = setTimeout(
+        () => this.abort(this.idleError(idleMs)),
+        Math.max(0, this.lastProgressAt + idleMs - Date.now()),
+      );
+    });
+    clearTimeout(timer);
+  }
+
+  private idleError(idleMs: number): ProtocolError {
+    const seconds = Math.round(idleMs / 100) / 10;
+    return new ProtocolError('timeout', `the receiver confirmed nothing for ${seconds} s`);
+  }
+
   /** The receiver holds every byte before `offset`. */
   ack(offset: number): void {
     if (offset <= this.confirmedBytes) return;
     this.confirmedBytes = Math.min(offset, this.size);
+    this.lastProgressAt = Date.now();
     if (this.next < this.confirmedBytes) this.next = this.confirmedBytes;
     this.options.onProgress?.(this.confirmedBytes, this.size);
     this.poke();

@@ -211,6 +211,31 @@ describe('chunk transfer', () => {
     return expect(sender.run(0)).rejects.toThrow('link closed');
   });
 
+  it('gives up when the receiver confirms nothing for the idle limit', async () => {
+    const sender = new ChunkSender(
+      { sendBinary: () => undefined },
+      crypto.randomUUID(),
+      memorySource(randomBytes(256 * KiB)),
+      {
+        chunkBytes: 64 * KiB,
+        windowBytes: 64 * KiB,
+        idleMs: 50,
+      },
+    );
+    await expect(sender.run(0)).rejects.toThrow('the receiver confirmed nothing for 0.1 s');
+  });
+
+  it('counts only confirmations as progress: a receiver that keeps asking for chunks again still times out', async () => {
+    const ref: { sender?: ChunkSender } = {};
+    const link = { sendBinary: () => setImmediate(() => ref.sender?.nack(0)) };
+    const sender = new ChunkSender(link, crypto.randomUUID(), memorySource(randomBytes(256 * KiB)), {
+      chunkBytes: 64 * KiB,
+      idleMs: 100,
+    });
+    ref.sender = sender;
+    await expect(sender.run(0)).rejects.toThrow('confirmed nothing');
+  });
+
   it('reads a file source in chunks', async () => {
     const data = randomBytes(100 * KiB);
     await writeFile(join(dir, 'src'), data);

@@ -99,6 +99,8 @@ export const brainConfigSchema = z.object({
         .int()
         .positive()
         .default(8 * 1024 * 1024),
+      /** A transfer whose node confirms (or, pulling, sends) nothing for this long fails: a hung disk. */
+      idleTimeoutSeconds: z.number().positive().default(120),
       /** Payload of one chunk frame; with its header it must fit the tentacles' frame limit (4 MiB). */
       chunkBytes: z
         .number()

@@ -189,6 +189,30 @@ describe('files: blobs, pushes and pulls through the brain (real Postgres, Redis
     expect(push.invocations[0].state).toBe('delivery_timed_out');
   });
 
+  it('fails a push whose node stays connected but confirms nothing for the idle limit, saying so', async () => {
+    t.pki.client('frozen');
+    await t.tentacle('frozen', { files: { stallAfterBytes: 0 } }).join();
+    const { sha256 } = (await upload(randomBytes(1_000_000))).json() as { sha256: string };
+    const task = await push(sha256, ['frozen']);
+    expect(task.invocations[0].state).toBe('failed');
+    expect(task.invocations[0].error).toMatch(/confirmed nothing for 3 s \(at 0 of 1000000 bytes\)/);
+  });
+
+  it('fails a pull whose node stays connected but sends nothing for the idle limit', async () => {
+    t.pki.client('mute');
+    const mute = t.tentacle('mute', {
+      files: { files: { '@log/a': { data: randomBytes(10), type: 'file' } } },
+    });
+    await mute.join();
+    mute.files.read = () => undefined; // offers the file, then never sends it
+    const created = await t.api('/api/v2/files/pull', {
+      method: 'POST',
+      body: { node: 'mute', path: '@log/a' },
+    });
+    const task = await finished((created.json() as TaskDetail).id);
+    expect(task.invocations[0]).toMatchObject({ state: 'failed', error: 'the node sent nothing for 3 s' });
+  });
+
   it('keeps brain file routes inside their roots: no absolute paths, no way out through a link', async () => {
     const store = t.config.workspace.store;
     mkdirSync(store, { recursive: true });

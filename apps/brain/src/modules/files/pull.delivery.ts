@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   ChecksumMismatchError,
   ChunkReceiver,
@@ -6,6 +6,8 @@ import {
   type DownstreamBody,
   type FileSource,
 } from '@octopod/protocol';
+import type { BrainConfig } from '../../core/config/brain-config';
+import { BRAIN_CONFIG } from '../../core/config/config.tokens';
 import type { Invocation, Task } from '../../generated/prisma/client';
 import type { TentacleSession } from '../sessions/tentacle-session';
 import { InvocationLedger } from '../tasks/invocation-ledger.service';
@@ -46,6 +48,7 @@ export class PullDelivery implements InvocationDelivery {
   private readonly runs = new DeliveryRuns();
 
   constructor(
+    @Inject(BRAIN_CONFIG) private readonly config: BrainConfig,
     private readonly blobs: BlobService,
     private readonly ledger: InvocationLedger,
     private readonly events: TaskEventsService,
@@ -147,11 +150,23 @@ export class PullDelivery implements InvocationDelivery {
     const { invocation, task, session, run } = job;
     const transferId = invocation.id;
     const progress = progressReporter(this.events, task.id, invocation.id, invocation.node);
+    const idleMs = this.config.files.idleTimeoutSeconds * 1000;
+    let idle: NodeJS.Timeout | undefined;
     return new Promise<void>((resolve, reject) => {
+      // A node that stays connected but sends nothing (a hung disk) fails the pull after the idle limit.
+      const watch = () => {
+        clearTimeout(idle);
+        idle = setTimeout(() => {
+          const reason = `the node sent nothing for ${idleMs / 1000} s`;
+          this.tell(session, 'file.abort', { transferId, reason });
+          sink.abort(reason);
+        }, idleMs);
+      };
       const sink = receiverSink(
         receiver,
         {
           ack: (offset) => {
+            watch();
             this.tell(session, 'file.ack', { transferId, offset });
             progress(offset, receiver.size);
           },
@@ -173,8 +188,12 @@ export class PullDelivery implements InvocationDelivery {
         sink.abort(reason);
       });
       if (receiver.complete) return resolve();
+      watch();
       this.tell(session, 'file.read', { transferId, offset: receiver.offset });
-    }).finally(() => session.transfers.removeSink(transferId));
+    }).finally(() => {
+      clearTimeout(idle);
+      session.transfers.removeSink(transferId);
+    });
   }
 
   private tell<K extends Told>(session: TentacleSession, kind: K, body: DownstreamBody<K>): void {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ChunkSender, type FileReady } from '@octopod/protocol';
+import { ChunkSender, ProtocolError, type FileReady } from '@octopod/protocol';
 import type { BrainConfig } from '../../core/config/brain-config';
 import { BRAIN_CONFIG } from '../../core/config/config.tokens';
 import type { Invocation, Task } from '../../generated/prisma/client';
@@ -80,6 +80,7 @@ export class PushDelivery implements InvocationDelivery {
       const sender = new ChunkSender(session.binary, invocation.id, source, {
         chunkBytes: this.config.files.chunkBytes,
         windowBytes: this.config.files.windowBytes,
+        idleMs: this.config.files.idleTimeoutSeconds * 1000,
         onProgress: progressReporter(this.events, task.id, invocation.id, invocation.node),
       });
       session.transfers.addSender(sender);
@@ -97,6 +98,13 @@ export class PushDelivery implements InvocationDelivery {
             'push interrupted; will resume',
           );
           requeue = true;
+        } else if (error instanceof ProtocolError && error.code === 'timeout') {
+          this.tell(session, invocation.id, error.message);
+          await markFailed(
+            this.ledger,
+            invocation.id,
+            `${error.message} (at ${sender.confirmed} of ${spec.size} bytes)`,
+          );
         } else {
           // The node stopped it (disk full, say): its result says why.
           this.logger.warn(
