@@ -12,6 +12,7 @@ import {
 } from './commands/auth/session';
 import { registerNodeCommands } from './commands/node/node.commands';
 import { registerPkiCommands } from './commands/pki/pki.commands';
+import { registerScenCommands } from './commands/scen/scen.commands';
 import { findConfigFile, parseConfig, type OctlConfig } from './config';
 import { registerCmdCommands } from './commands/cmd/cmd.commands';
 import { rewriteCmdFlags } from './commands/cmd/cmd-argv';
@@ -106,6 +107,7 @@ function buildProgram(io: CliIo, ctx: CliContext): Command {
   registerTaskCommands(program, ctx);
   registerWgCommands(program, ctx);
   registerPkiCommands(program, ctx);
+  registerScenCommands(program, ctx, io.cwd);
   registerAuthCommands(program, ctx);
   registerTokenCommands(program, ctx);
   registerAuditCommand(program, ctx);
