@@ -205,3 +205,17 @@ describe('expandNodes', () => {
     expect(expandNodes(['c', '@g', 'b'], aliases)).toEqual({ nodes: ['c', 'b', 'a'], errors: [] });
   });
 });
+
+describe('examples/helloWorld', () => {
+  it('is a valid scenario whose targets run in the order Octopoda ran them', async () => {
+    const scenario = await loadScenario(join(__dirname, '..', '..', '..', 'examples', 'helloWorld'));
+    expect(scenario.name).toBe('helloWorld');
+    const names = (target: string) =>
+      planTarget(scenario, target).map((stage) => stage.map((s) => s.app.name));
+    expect(names('prepare')).toEqual([['worldPrinter'], ['helloWorldPrinter'], ['helloPrinter']]);
+    expect(names('start')).toEqual([['helloPrinter'], ['worldPrinter'], ['helloWorldPrinter']]);
+    expect(names('greet')).toEqual([['helloPrinter']]);
+    const all = scenario.applications.find((a) => a.name === 'helloWorldPrinter');
+    expect(all?.nodes).toEqual(['tentacle-1', 'tentacle-2', 'tentacle-3']);
+  });
+});
