@@ -1,11 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import {
-  ChecksumMismatchError,
-  ChunkReceiver,
-  receiverSink,
-  type DownstreamBody,
-  type FileSource,
-} from '@octopod/protocol';
+import { ChecksumMismatchError, ChunkReceiver, receiverSink, type FileSource } from '@octopod/protocol';
 import type { BrainConfig } from '../../core/config/brain-config';
 import { BRAIN_CONFIG } from '../../core/config/config.tokens';
 import type { Invocation, Task } from '../../generated/prisma/client';
@@ -32,8 +26,6 @@ export interface PulledFile {
 }
 
 class LinkLost extends Error {}
-
-type Told = 'file.ack' | 'file.nack' | 'file.abort' | 'file.read' | 'file.done';
 
 /**
  * Fetches a file or directory from one node into the blob store: asks the node to pack it (`file.pull`), then
@@ -70,7 +62,7 @@ export class PullDelivery implements InvocationDelivery {
     );
     if (!source) return;
     if (run.stopped || !(await markRunning(this.ledger, invocation.id))) {
-      this.tell(session, 'file.abort', {
+      session.trySend('file.abort', {
         transferId: invocation.id,
         reason: run.stopped ?? 'the invocation ended',
       });
@@ -124,7 +116,7 @@ export class PullDelivery implements InvocationDelivery {
       this.runs.end(invocation.id, run);
     }
     if (lost) return job.requeue();
-    this.tell(session, 'file.done', { transferId: invocation.id });
+    session.trySend('file.done', { transferId: invocation.id });
     const pulled: PulledFile = {
       blob: source.sha256,
       size: source.size,
@@ -158,7 +150,7 @@ export class PullDelivery implements InvocationDelivery {
         clearTimeout(idle);
         idle = setTimeout(() => {
           const reason = `the node sent nothing for ${idleMs / 1000} s`;
-          this.tell(session, 'file.abort', { transferId, reason });
+          session.trySend('file.abort', { transferId, reason });
           sink.abort(reason);
         }, idleMs);
       };
@@ -167,15 +159,15 @@ export class PullDelivery implements InvocationDelivery {
         {
           ack: (offset) => {
             watch();
-            this.tell(session, 'file.ack', { transferId, offset });
+            session.trySend('file.ack', { transferId, offset });
             progress(offset, receiver.size);
           },
-          nack: (offset, reason) => this.tell(session, 'file.nack', { transferId, offset, reason }),
+          nack: (offset, reason) => session.trySend('file.nack', { transferId, offset, reason }),
         },
         {
           complete: resolve,
           failed: (error) => {
-            this.tell(session, 'file.abort', { transferId, reason: error.message });
+            session.trySend('file.abort', { transferId, reason: error.message });
             reject(error);
           },
           aborted: (reason) =>
@@ -184,24 +176,16 @@ export class PullDelivery implements InvocationDelivery {
       );
       session.transfers.addSink(transferId, sink);
       run.onStop((reason) => {
-        this.tell(session, 'file.abort', { transferId, reason });
+        session.trySend('file.abort', { transferId, reason });
         sink.abort(reason);
       });
       if (receiver.complete) return resolve();
       watch();
-      this.tell(session, 'file.read', { transferId, offset: receiver.offset });
+      session.trySend('file.read', { transferId, offset: receiver.offset });
     }).finally(() => {
       clearTimeout(idle);
       session.transfers.removeSink(transferId);
     });
-  }
-
-  private tell<K extends Told>(session: TentacleSession, kind: K, body: DownstreamBody<K>): void {
-    try {
-      session.link.send(kind, body as never);
-    } catch {
-      // The link closed; the sink hears of it from the transfer table.
-    }
   }
 }
 

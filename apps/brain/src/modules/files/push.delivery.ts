@@ -49,7 +49,11 @@ export class PushDelivery implements InvocationDelivery {
     if (!ready) return;
     if (ready.finished || run.stopped || !(await markRunning(this.ledger, invocation.id))) {
       // Done already (the node re-sends its result), or cancelled / ended while the node answered.
-      if (!ready.finished) this.tell(session, invocation.id, run.stopped ?? 'the invocation ended');
+      if (!ready.finished)
+        session.trySend('file.abort', {
+          transferId: invocation.id,
+          reason: run.stopped ?? 'the invocation ended',
+        });
       return this.runs.end(invocation.id, run);
     }
     void this.send({ invocation, task, session, spec, from: ready.offset, run, requeue }).catch(
@@ -86,7 +90,7 @@ export class PushDelivery implements InvocationDelivery {
       session.transfers.addSender(sender);
       run.onStop((reason) => {
         sender.abort(reason);
-        this.tell(session, invocation.id, reason);
+        session.trySend('file.abort', { transferId: invocation.id, reason });
       });
       try {
         await sender.run(job.from);
@@ -99,7 +103,7 @@ export class PushDelivery implements InvocationDelivery {
           );
           requeue = true;
         } else if (error instanceof ProtocolError && error.code === 'timeout') {
-          this.tell(session, invocation.id, error.message);
+          session.trySend('file.abort', { transferId: invocation.id, reason: error.message });
           await markFailed(
             this.ledger,
             invocation.id,
@@ -120,14 +124,6 @@ export class PushDelivery implements InvocationDelivery {
       await source.release();
     }
     if (requeue) await job.requeue();
-  }
-
-  private tell(session: TentacleSession, transferId: string, reason: string): void {
-    try {
-      session.link.send('file.abort', { transferId, reason });
-    } catch {
-      // The link is gone; the node keeps a partial file it sweeps later.
-    }
   }
 }
 

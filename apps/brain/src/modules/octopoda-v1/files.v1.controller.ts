@@ -65,9 +65,9 @@ const ONE_NODE: NodeScopeSpec = {
   refuse: () => new V1Reply(400, v1Result(OUT_OF_SCOPE)),
 };
 
-/** Octopoda's `<nanoseconds>.wrap`, the folder its zips carry everything under. */
+/** Octopoda's `<unix nanoseconds>.wrap`, the folder its zips carry everything under. */
 function wrapName(): string {
-  return `${process.hrtime.bigint() + BigInt(Date.now()) * 1_000_000n}.wrap`;
+  return `${BigInt(Date.now()) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n)}.wrap`;
 }
 
 /** Octopoda's file routes (reference spec §2.2, §8): zips in, zips out, results through /taskstate. */

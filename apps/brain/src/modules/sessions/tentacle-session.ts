@@ -68,6 +68,15 @@ export class TentacleSession {
     return this.peer;
   }
 
+  /** Sends if the link is open; a closed link is not an error here (its close is handled where it is seen). */
+  trySend<K extends DownstreamKind>(kind: K, body: z.input<Down[K]>): void {
+    try {
+      this.link.send(kind, body);
+    } catch {
+      // closed meanwhile
+    }
+  }
+
   request<K extends DownstreamKind>(kind: K, body: z.input<Down[K]>, timeoutMs: number): Promise<Envelope> {
     return this.link.request(kind, body, timeoutMs);
   }

@@ -19,6 +19,7 @@ import { alignedStartAt, MAX_ALIGN_ERROR_MS, type TaskOptions } from './task-opt
 import { TasksRepository, type OutputChunk, type TaskWithInvocations } from './tasks.repository';
 
 const ASSIGN_TIMEOUT_MS = 10_000;
+const OUTPUT_FLUSH_MS = 200;
 
 /**
  * How invocations of a task kind other than commands reach a connected node (file transfers): registered by the
@@ -35,7 +36,6 @@ export interface InvocationDelivery {
   /** The invocation was cancelled: stop whatever this delivery still does for it. */
   cancel(invocation: Invocation, session: TentacleSession | undefined): Promise<void>;
 }
-const OUTPUT_FLUSH_MS = 200;
 
 /**
  * Moves invocations between the database and the tentacles this brain holds: assigns them (now, when the node
