@@ -14,6 +14,7 @@ import { RedisModule } from './core/redis/redis.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { EnrolmentModule } from './modules/enrolment/enrolment.module';
 import { FilesModule } from './modules/files/files.module';
+import { ScenariosModule } from './modules/scenarios/scenarios.module';
 import { GatewayModule } from './modules/gateway/gateway.module';
 import { HealthController } from './modules/health/health.controller';
 import { MaintenanceModule } from './modules/maintenance/maintenance.module';
@@ -61,7 +62,15 @@ export class AppModule {
     ];
     // Task dispatch needs the node connections: it runs with the API (and its gateway).
     if (roles.api)
-      imports.push(OctopodaV1Module, GatewayModule, NameServerModule, TasksModule, FilesModule, AuditModule);
+      imports.push(
+        OctopodaV1Module,
+        GatewayModule,
+        NameServerModule,
+        TasksModule,
+        FilesModule,
+        ScenariosModule,
+        AuditModule,
+      );
     if (roles.worker) imports.push(MaintenanceModule);
     return {
       module: AppModule,

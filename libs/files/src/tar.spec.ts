@@ -27,6 +27,27 @@ describe('packTar and extractTar', () => {
     expect((await stat(join(dest, 'tree/nested/hello.txt'))).mtimeMs).toBe(1_700_000_000_000);
   });
 
+  it('packs only the contents of a directory with contentsOnly (an empty one to an empty archive)', async () => {
+    const work = await tempDir();
+    const source = await makeTree(work);
+    const archive = join(work, 'contents.tar');
+    const packed = await packTar(source, createWriteStream(archive), { contentsOnly: true });
+    expect(packed.directories).toBe(4); // the tree's own directory is left out
+    const dest = join(work, 'out');
+    await mkdir(dest);
+    await extractTar(createReadStream(archive), dest);
+    await expectSameTree(source, dest);
+
+    const empty = join(work, 'empty');
+    await mkdir(empty);
+    expect(await packTar(empty, createWriteStream(join(work, 'e.tar')), { contentsOnly: true })).toEqual({
+      files: 0,
+      directories: 0,
+      symlinks: 0,
+      bytes: 0,
+    });
+  });
+
   it('packs unchanged content to identical bytes', async () => {
     const work = await tempDir();
     const source = await makeTree(work);

@@ -11,7 +11,7 @@ import {
   type PackStats,
 } from './archive';
 import { StagingWriter } from './staging-writer';
-import { walkSource, type SourceEntry } from './walk';
+import { walkContents, walkSource, type SourceEntry } from './walk';
 
 type TarHeader = Partial<tar.Header> & { name: string };
 type TarEntry = tar.Extract extends AsyncIterable<infer E> ? E : never;
@@ -23,15 +23,22 @@ const PERMISSIONS = 0o777;
  * Packs `source` (file or directory) as a tar stream into `out`, which is ended when done. Entries are
  * `basename(source)` and `basename(source)/<relative path>`, depth first with sorted siblings, so unchanged content
  * packs to identical bytes. Symlinks are stored as symlinks (never followed); sockets, fifos and devices are skipped.
+ * With `contentsOnly`, a directory's entries are packed without it: `<relative path>` (Octopoda's prepare zips the
+ * contents of an app's sourcepath).
  */
-export async function packTar(source: string, out: NodeJS.WritableStream): Promise<PackStats> {
+export async function packTar(
+  source: string,
+  out: NodeJS.WritableStream,
+  options: { contentsOnly?: boolean } = {},
+): Promise<PackStats> {
   const pack = tar.pack();
   const stats = emptyStats();
   await sendArchive(
     Readable.from(pack, { objectMode: false }),
     out,
     async () => {
-      for await (const entry of walkSource(source)) await addEntry(pack, entry, stats);
+      const entries = options.contentsOnly ? walkContents(source) : walkSource(source);
+      for await (const entry of entries) await addEntry(pack, entry, stats);
       pack.finalize();
     },
     (err) => pack.destroy(err),

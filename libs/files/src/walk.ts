@@ -23,6 +23,12 @@ export async function* walkSource(source: string): AsyncGenerator<SourceEntry> {
   yield* visit(path, name);
 }
 
+/** The entries of directory `dir` itself, named relative to it (the directory's own entry is left out). */
+export async function* walkContents(dir: string): AsyncGenerator<SourceEntry> {
+  const path = resolve(dir);
+  for (const child of (await readdir(path)).sort(compareNames)) yield* visit(join(path, child), child);
+}
+
 async function* visit(path: string, name: string): AsyncGenerator<SourceEntry> {
   const stats = await lstat(path);
   const kind = kindOf(stats);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nodeAppRefSchema } from './nodeapps';
 
 /**
  * File transfers. Control messages are JSON envelopes; the bytes go as binary frames (chunk-frame.ts) tagged with
@@ -36,6 +37,12 @@ export const filePushSchema = z.object({
   force: z.boolean(),
   /** Permission bits for a `file` (null: the sender's, or 0644). */
   mode: z.number().int().min(0).max(0o7777).nullable(),
+  /**
+   * A scenario's prepare: the bytes go into this nodeapp's directory (`target` is ignored; created with
+   * `git init` when missing) and are committed with `message` (the first commit is made even when empty). The
+   * result's `output` is then a NodeAppOutcome as JSON.
+   */
+  nodeapp: nodeAppRefSchema.extend({ message: z.string().min(1).max(4096) }).nullable().default(null),
 });
 
 /** Tentacle → brain: send from `offset` on (what it already holds of this transfer); `finished` = nothing to send. */

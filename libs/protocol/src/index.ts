@@ -84,3 +84,4 @@ export {
   type TreeEntry,
 } from './files';
 export * from './transfer';
+export * from './nodeapps';

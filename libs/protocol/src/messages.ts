@@ -22,6 +22,7 @@ import {
   fileTreeResultSchema,
   fileTreeSchema,
 } from './files';
+import { nodeAppListResultSchema, nodeAppListSchema } from './nodeapps';
 
 const nodeName = z
   .string()
@@ -117,6 +118,7 @@ export const upstreamSchemas = {
   'file.nack': fileNackSchema,
   'file.abort': fileAbortSchema,
   'file.tree.result': fileTreeResultSchema,
+  'nodeapp.list.result': nodeAppListResultSchema,
 } as const;
 
 /** Messages the brain sends (downstream). */
@@ -136,6 +138,7 @@ export const downstreamSchemas = {
   'file.nack': fileNackSchema,
   'file.abort': fileAbortSchema,
   'file.tree': fileTreeSchema,
+  'nodeapp.list': nodeAppListSchema,
 } as const;
 
 export type SchemaMap = Record<string, z.ZodType>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nodeAppOpSchema, nodeAppRefSchema } from './nodeapps';
 
 /**
  * Remote execution. The brain assigns one invocation (task × node) at a time; the invocation id is the
@@ -10,7 +11,7 @@ const invocationId = z.string().min(1).max(64);
 export const taskAssignSchema = z.object({
   invocationId,
   taskId: z.string().min(1).max(64),
-  kind: z.enum(['command', 'script']),
+  kind: z.enum(['command', 'script', 'nodeapp']),
   /** The shell command; for a script, its file name. */
   command: z.string().max(1024 * 1024),
   /** Script body (base64), run from `<workspace>/scripts/<name>`. */
@@ -26,6 +27,14 @@ export const taskAssignSchema = z.object({
   /** Kill the process group after this long; null = no limit (Octopoda's behaviour). */
   timeoutMs: z.number().int().positive().nullable(),
   env: z.record(z.string(), z.string()),
+  /**
+   * Run in this nodeapp's directory (created, with `git init`, when missing), with OCTOPODA_APP,
+   * OCTOPODA_SCENARIO and OCTOPODA_CURRENTDIR set to it (a scenario target's script). For kind `nodeapp`: the
+   * nodeapp to change.
+   */
+  app: nodeAppRefSchema.nullable().default(null),
+  /** Kind `nodeapp`: the change to make (done by the tentacle itself, no shell). */
+  nodeapp: nodeAppOpSchema.nullable().default(null),
 });
 
 export const taskAcceptedSchema = z.object({

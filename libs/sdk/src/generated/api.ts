@@ -50,6 +50,19 @@ export interface ApiTokenList {
   items: ApiToken[];
 }
 
+export interface ApplyScenarioRequest {
+  /** sha256 of an uploaded tar of the scenario folder (PUT /api/v2/files/blobs) */
+  blob?: string;
+  /** Or: fetch the folder from a git repository */
+  git?: GitSource;
+  /** prepare, default (= prepare + start), start, stop, purge, commit, or a custom target */
+  target?: string;
+  /** Recorded with the version (required for commit) */
+  message?: string;
+  /** Stop at the first failed step (default: go on, as Octopoda) */
+  stopOnError?: boolean;
+}
+
 export interface AuditList {
   items: AuditRecord[];
   /** Pass as `before` for the next (older) page */
@@ -185,6 +198,12 @@ export interface FileTree {
   entries: FileEntry[];
 }
 
+export interface GitSource {
+  url: string;
+  /** Branch, tag or commit */
+  ref: string;
+}
+
 export interface GrantWorkgroupRequest {
   /** Absolute workgroup path ("/g1/sub"); "" or "/" is the root. Must lie under your root group. Only an existing direct child of your root group. */
   path: string;
@@ -283,6 +302,25 @@ export interface Node {
   createdAt: string;
 }
 
+export interface NodeApp {
+  name: string;
+  app: string;
+  scenario: string;
+  description: string;
+  /** HEAD ('' before the first commit) */
+  head: string;
+  /** Uncommitted changes in its directory */
+  dirty: boolean;
+  /** Newest first (the latest 3 in listings) */
+  versions: NodeAppVersion[];
+}
+
+export interface NodeAppVersion {
+  hash: string;
+  message: string;
+  time: string;
+}
+
 export interface NodeList {
   brain: BrainInfo;
   nodes: Node[];
@@ -329,6 +367,12 @@ export interface PushFileRequest {
   maxErrors?: number;
 }
 
+export interface ResetRequest {
+  /** A version hash or a prefix of it (2-40 hex digits) */
+  version: string;
+  message: string;
+}
+
 export interface ResolveNodesRequest {
   /** Names, @group, or @ / @ALL / ALL; empty = all */
   targets: string[];
@@ -350,15 +394,81 @@ export interface Revocation {
   disconnected: number;
 }
 
+export interface Scenario {
+  name: string;
+  description: string;
+  /** The workgroup it was created in ("" = root) */
+  workgroup: string;
+  version: ScenarioVersion | null;
+  apps: ScenarioApp[];
+}
+
+export interface ScenarioApp {
+  name: string;
+  description: string;
+  nodeApps: ScenarioNodeApp[];
+}
+
+export interface ScenarioNodeApp {
+  node: string;
+  /** The nodeapp's version as last reported (git HEAD on the node) */
+  version: string;
+}
+
+export interface ScenarioRun {
+  id: string;
+  scenario: string;
+  target: string;
+  message: string;
+  state: 'running' | 'success' | 'failed';
+  error: string | null;
+  createdAt: string;
+  endedAt: string | null;
+  steps: ScenarioRunStep[];
+}
+
+export interface ScenarioRunStep {
+  index: number;
+  /** Steps of one stage run in parallel */
+  stage: number;
+  kind: 'push' | 'script' | 'commit' | 'reset' | 'remove' | 'record' | 'forget';
+  app: string | null;
+  /** The script target */
+  target: string | null;
+  /** The step task (see /api/v2/tasks) */
+  taskId: string | null;
+  state: 'pending' | 'running' | 'success' | 'failed' | 'skipped';
+  /** Why it failed, or the version it recorded */
+  detail: string | null;
+  nodes: StepNode[];
+}
+
+export interface ScenarioVersion {
+  /** The brain's git commit of this version */
+  hash: string;
+  message: string;
+  time: string;
+  /** Every nodeapp at this version: [{name, description, nodeApps: [{node, version}]}] */
+  snapshot: Record<string, unknown>[];
+}
+
 export interface ScriptDto {
   name: string;
   /** Script body, base64 */
   contentBase64: string;
 }
 
+export interface StepNode {
+  node: string;
+  /** The invocation state on that node */
+  state: string;
+  error: string | null;
+  exitCode: number | null;
+}
+
 export interface Task {
   id: string;
-  kind: 'command' | 'script' | 'file_push' | 'file_pull';
+  kind: 'command' | 'script' | 'file_push' | 'file_pull' | 'nodeapp';
   command: string;
   targets: string[];
   state: 'running' | 'done' | 'cancelled';
@@ -384,7 +494,7 @@ export interface TaskCounts {
 
 export interface TaskDetail {
   id: string;
-  kind: 'command' | 'script' | 'file_push' | 'file_pull';
+  kind: 'command' | 'script' | 'file_push' | 'file_pull' | 'nodeapp';
   command: string;
   targets: string[];
   state: 'running' | 'done' | 'cancelled';
@@ -440,6 +550,14 @@ export class GeneratedApi {
   //   nodeFileContent `GET /api/v2/nodes/{name}/files/content`: a streamed response body, read by OctopodClient.nodeFileContent
   //   taskEvents `GET /api/v2/tasks/{id}/events`: server-sent events, read by OctopodClient.streamTaskEvents
   //   uploadBlob `PUT /api/v2/files/blobs`: a streamed request body, sent by OctopodClient.uploadBlob
+
+  /**
+   * Apply a target of a scenario folder (an uploaded tar, or a git URL + ref); answers the run
+   * `POST /api/v2/scenarios/apply`
+   */
+  async applyScenario(body: ApplyScenarioRequest): Promise<ScenarioRun> {
+    return this.transport.request<ScenarioRun>({ method: 'POST', path: '/api/v2/scenarios/apply', body });
+  }
 
   /**
    * Stop what has not finished
@@ -514,6 +632,22 @@ export class GeneratedApi {
   }
 
   /**
+   * A scenario: apps, nodeapps and their versions
+   * `GET /api/v2/scenarios/{scenario}`
+   */
+  async getScenario(scenario: string): Promise<Scenario> {
+    return this.transport.request<Scenario>({ method: 'GET', path: `/api/v2/scenarios/${encodeURIComponent(String(scenario))}` });
+  }
+
+  /**
+   * A run: its steps and their state on each node
+   * `GET /api/v2/scenario-runs/{id}`
+   */
+  async getScenarioRun(id: string): Promise<ScenarioRun> {
+    return this.transport.request<ScenarioRun>({ method: 'GET', path: `/api/v2/scenario-runs/${encodeURIComponent(String(id))}` });
+  }
+
+  /**
    * A task with its invocations
    * `GET /api/v2/tasks/{id}`
    */
@@ -562,6 +696,22 @@ export class GeneratedApi {
   }
 
   /**
+   * A nodeapp's versions (ref = app@scenario)
+   * `GET /api/v2/nodes/{name}/apps/{ref}/versions`
+   */
+  async listNodeAppVersions(name: string, ref: string, query?: { offset?: number; limit?: number }): Promise<NodeAppVersion[]> {
+    return this.transport.request<NodeAppVersion[]>({ method: 'GET', path: `/api/v2/nodes/${encodeURIComponent(String(name))}/apps/${encodeURIComponent(String(ref))}/versions`, query });
+  }
+
+  /**
+   * A node's nodeapps, each with its latest 3 versions
+   * `GET /api/v2/nodes/{name}/apps`
+   */
+  async listNodeApps(name: string): Promise<NodeApp[]> {
+    return this.transport.request<NodeApp[]>({ method: 'GET', path: `/api/v2/nodes/${encodeURIComponent(String(name))}/apps` });
+  }
+
+  /**
    * A directory on a node (or `brain`), recursively
    * `GET /api/v2/nodes/{name}/files`
    */
@@ -575,6 +725,30 @@ export class GeneratedApi {
    */
   async listNodes(query?: { state?: 'online' | 'unstable' | 'offline' }): Promise<NodeList> {
     return this.transport.request<NodeList>({ method: 'GET', path: '/api/v2/nodes', query });
+  }
+
+  /**
+   * Recent apply runs, newest first
+   * `GET /api/v2/scenario-runs`
+   */
+  async listScenarioRuns(query?: { scenario?: string; limit?: number }): Promise<ScenarioRun[]> {
+    return this.transport.request<ScenarioRun[]>({ method: 'GET', path: '/api/v2/scenario-runs', query });
+  }
+
+  /**
+   * Versions, newest first
+   * `GET /api/v2/scenarios/{scenario}/versions`
+   */
+  async listScenarioVersions(scenario: string, query?: { offset?: number; limit?: number }): Promise<ScenarioVersion[]> {
+    return this.transport.request<ScenarioVersion[]>({ method: 'GET', path: `/api/v2/scenarios/${encodeURIComponent(String(scenario))}/versions`, query });
+  }
+
+  /**
+   * Scenarios with their latest version
+   * `GET /api/v2/scenarios`
+   */
+  async listScenarios(): Promise<Scenario[]> {
+    return this.transport.request<Scenario[]>({ method: 'GET', path: '/api/v2/scenarios' });
   }
 
   /**
@@ -623,6 +797,22 @@ export class GeneratedApi {
    */
   async pushFile(body: PushFileRequest): Promise<TaskDetail> {
     return this.transport.request<TaskDetail>({ method: 'POST', path: '/api/v2/files/push', body });
+  }
+
+  /**
+   * A nodeapp back to a version of its own, then a new scenario version; answers the run
+   * `POST /api/v2/nodes/{name}/apps/{ref}/reset`
+   */
+  async resetNodeApp(name: string, ref: string, body: ResetRequest): Promise<ScenarioRun> {
+    return this.transport.request<ScenarioRun>({ method: 'POST', path: `/api/v2/nodes/${encodeURIComponent(String(name))}/apps/${encodeURIComponent(String(ref))}/reset`, body });
+  }
+
+  /**
+   * Every nodeapp back to a version (revert-like: a new version on top); answers the run
+   * `POST /api/v2/scenarios/{scenario}/reset`
+   */
+  async resetScenario(scenario: string, body: ResetRequest): Promise<ScenarioRun> {
+    return this.transport.request<ScenarioRun>({ method: 'POST', path: `/api/v2/scenarios/${encodeURIComponent(String(scenario))}/reset`, body });
   }
 
   /**

@@ -1,13 +1,17 @@
 import { HttpException } from '@nestjs/common';
 
-/** The /api/v2 error: a stable machine code plus a human message. Rendered as {statusCode, code, message}. */
+/**
+ * The /api/v2 error: a stable machine code plus a human message. Rendered as {statusCode, code, message}, plus
+ * `details` when given (e.g. a scenario's `issues`, each with file, line and field).
+ */
 export class ApiError extends HttpException {
   constructor(
     status: number,
     readonly code: string,
     message: string,
+    details?: Record<string, unknown>,
   ) {
-    super({ statusCode: status, code, message }, status);
+    super({ ...details, statusCode: status, code, message }, status);
   }
 
   static notFound(code: string, message: string): ApiError {

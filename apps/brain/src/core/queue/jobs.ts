@@ -5,6 +5,7 @@
 export const Queues = {
   maintenance: 'maintenance',
   tasks: 'tasks',
+  scenarios: 'scenarios',
 } as const;
 
 export interface MaintenanceJobs {
@@ -25,6 +26,11 @@ export interface TaskJobs {
 }
 
 export type TaskJobName = keyof TaskJobs;
+
+export interface ScenarioJobs {
+  /** Runs (or resumes) an apply's steps (job id `apply-<runId>`: once per run; a stalled job is run again). */
+  apply: { runId: string };
+}
 
 /** Finished jobs kept for inspection; their ids keep deduplicating while kept. */
 export const KEEP_JOBS = { removeOnComplete: 1000, removeOnFail: 1000 };

@@ -78,3 +78,33 @@ export type InvocationOutput = Prisma.InvocationOutputModel
  * A content-addressed file in the brain's blob store (files/<aa>/<sha256>): an upload or a pulled file.
  */
 export type FileBlob = Prisma.FileBlobModel
+/**
+ * Model Scenario
+ * A scenario (Octopoda's SAN model): applications, each on some nodes as a nodeapp; versions snapshot them.
+ */
+export type Scenario = Prisma.ScenarioModel
+/**
+ * Model ScenarioApp
+ * 
+ */
+export type ScenarioApp = Prisma.ScenarioAppModel
+/**
+ * Model NodeApp
+ * An application on one node: its version as last reported by the node (its git HEAD there).
+ */
+export type NodeApp = Prisma.NodeAppModel
+/**
+ * Model ScenarioVersion
+ * A version of a scenario: the brain's git commit of its folder and a snapshot of every nodeapp's version.
+ */
+export type ScenarioVersion = Prisma.ScenarioVersionModel
+/**
+ * Model ScenarioRun
+ * One `apply <target>` of a scenario: a workflow of steps run by the brain (BullMQ), resumable after a restart.
+ */
+export type ScenarioRun = Prisma.ScenarioRunModel
+/**
+ * Model ScenarioRunStep
+ * A step of a run: one task (its id chosen in advance, so a resumed run never starts it twice) or brain work.
+ */
+export type ScenarioRunStep = Prisma.ScenarioRunStepModel

@@ -409,6 +409,23 @@ export type IntNullableWithAggregatesFilter<$PrismaModel = never> = {
   _max?: Prisma.NestedIntNullableFilter<$PrismaModel>
 }
 
+export type EnumRunStateFilter<$PrismaModel = never> = {
+  equals?: $Enums.RunState | Prisma.EnumRunStateFieldRefInput<$PrismaModel>
+  in?: $Enums.RunState[] | Prisma.ListEnumRunStateFieldRefInput<$PrismaModel>
+  notIn?: $Enums.RunState[] | Prisma.ListEnumRunStateFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumRunStateFilter<$PrismaModel> | $Enums.RunState
+}
+
+export type EnumRunStateWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.RunState | Prisma.EnumRunStateFieldRefInput<$PrismaModel>
+  in?: $Enums.RunState[] | Prisma.ListEnumRunStateFieldRefInput<$PrismaModel>
+  notIn?: $Enums.RunState[] | Prisma.ListEnumRunStateFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumRunStateWithAggregatesFilter<$PrismaModel> | $Enums.RunState
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumRunStateFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumRunStateFilter<$PrismaModel>
+}
+
 export type NestedStringFilter<$PrismaModel = never> = {
   equals?: string | Prisma.StringFieldRefInput<$PrismaModel>
   in?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel>
@@ -750,6 +767,23 @@ export type NestedIntNullableWithAggregatesFilter<$PrismaModel = never> = {
   _sum?: Prisma.NestedIntNullableFilter<$PrismaModel>
   _min?: Prisma.NestedIntNullableFilter<$PrismaModel>
   _max?: Prisma.NestedIntNullableFilter<$PrismaModel>
+}
+
+export type NestedEnumRunStateFilter<$PrismaModel = never> = {
+  equals?: $Enums.RunState | Prisma.EnumRunStateFieldRefInput<$PrismaModel>
+  in?: $Enums.RunState[] | Prisma.ListEnumRunStateFieldRefInput<$PrismaModel>
+  notIn?: $Enums.RunState[] | Prisma.ListEnumRunStateFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumRunStateFilter<$PrismaModel> | $Enums.RunState
+}
+
+export type NestedEnumRunStateWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.RunState | Prisma.EnumRunStateFieldRefInput<$PrismaModel>
+  in?: $Enums.RunState[] | Prisma.ListEnumRunStateFieldRefInput<$PrismaModel>
+  notIn?: $Enums.RunState[] | Prisma.ListEnumRunStateFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumRunStateWithAggregatesFilter<$PrismaModel> | $Enums.RunState
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumRunStateFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumRunStateFilter<$PrismaModel>
 }
 
 

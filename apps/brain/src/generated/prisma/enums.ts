@@ -39,3 +39,12 @@ export const InvocationState = {
 } as const
 
 export type InvocationState = (typeof InvocationState)[keyof typeof InvocationState]
+
+
+export const RunState = {
+  running: 'running',
+  success: 'success',
+  failed: 'failed'
+} as const
+
+export type RunState = (typeof RunState)[keyof typeof RunState]

@@ -21,7 +21,8 @@ export class FilesRepository {
   /**
    * Takes the blobs unused since `before` that no unfinished task pushes out of the table (the rows go in the same
    * statement that picks them, so a blob touched meanwhile is not among them); answers their names, to delete.
-   * (A pull's blob is named only in its result, so an unfinished task cannot need it.)
+   * (A pull's blob is named only in its result, so an unfinished task cannot need it.) A running scenario apply
+   * keeps its folder's blob.
    */
   async claimCollectable(before: Date, limit = 1000): Promise<string[]> {
     const rows = await this.prisma.$queryRaw<Array<{ sha256: string }>>`
@@ -31,6 +32,10 @@ export class FilesRepository {
           AND NOT EXISTS (
             SELECT 1 FROM task t
             WHERE t.done_at IS NULL AND t.kind = 'file_push' AND t.options->'file'->>'blob' = b.sha256
+          )
+          AND NOT EXISTS (
+            SELECT 1 FROM scenario_run_step s JOIN scenario_run r ON r.id = s.run_id
+            WHERE r.state = 'running' AND s.spec->>'source' = b.sha256
           )
         ORDER BY b.last_used_at
         LIMIT ${limit})

@@ -20,12 +20,16 @@ export const BRAIN_NODE = 'brain';
 const TREE_TIMEOUT_MS = 30_000;
 
 export interface PushRequest {
+  /** Chosen by the caller (a scenario step), so a retried request finds the task instead of making another. */
+  id?: string;
   blob: string;
   name: string;
   format: FilePushSpec['format'];
   path: string;
   force: boolean;
   mode: number | null;
+  /** A scenario's prepare: into this nodeapp's directory, then committed. */
+  nodeapp?: FilePushSpec['nodeapp'];
   targets: string[];
   options: Pick<Partial<TaskOptions>, 'deliveryTimeoutSeconds' | 'maxConcurrency' | 'maxErrors'>;
   createdBy: string | null;
@@ -102,8 +106,11 @@ export class FilesService {
   async push(request: PushRequest): Promise<TaskWithInvocations> {
     const size = await this.blobs.require(request.blob);
     return this.tasks.create({
+      id: request.id,
       targets: request.targets,
-      command: `file push ${request.name} -> ${request.path || '@fstore'}`,
+      command: request.nodeapp
+        ? `prepare ${request.nodeapp.app}@${request.nodeapp.scenario}`
+        : `file push ${request.name} -> ${request.path || '@fstore'}`,
       file: {
         kind: 'push',
         blob: request.blob,
@@ -113,6 +120,7 @@ export class FilesService {
         path: request.path,
         force: request.force,
         mode: request.mode,
+        ...(request.nodeapp ? { nodeapp: request.nodeapp } : {}),
       },
       options: request.options,
       createdBy: request.createdBy,
@@ -145,7 +153,7 @@ export class FilesService {
 
   /** Waits for a pull task to end; its blob, or the node's reason as an error. */
   async pulled(task: TaskWithInvocations): Promise<PulledFile> {
-    const done = await this.finished(task.id);
+    const done = await this.tasks.finished(task.id);
     const invocation = done.invocations[0];
     if (invocation?.state === 'success') return JSON.parse(invocation.output) as PulledFile;
     const reason = invocation?.error ?? invocation?.state ?? 'no result';
@@ -175,27 +183,4 @@ export class FilesService {
     }
   }
 
-  private async finished(taskId: string): Promise<TaskWithInvocations> {
-    const ended = new Promise<void>((resolve, reject) => {
-      const stop = this.events.subscribe(taskId, (event) => {
-        if (event.type !== 'done') return;
-        stop();
-        resolve();
-      });
-      // Already done before we listened?
-      void this.tasks.get(taskId).then(
-        (task) => {
-          if (!task.doneAt) return;
-          stop();
-          resolve();
-        },
-        (error: Error) => {
-          stop();
-          reject(error);
-        },
-      );
-    });
-    await ended;
-    return this.tasks.get(taskId);
-  }
 }

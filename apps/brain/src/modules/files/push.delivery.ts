@@ -139,5 +139,6 @@ function offer(invocation: Invocation, task: Task, spec: FilePushSpec) {
     target: spec.path,
     force: spec.force,
     mode: spec.mode,
+    nodeapp: spec.nodeapp ?? null,
   };
 }

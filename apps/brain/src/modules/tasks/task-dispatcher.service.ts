@@ -182,7 +182,7 @@ export class TaskDispatcher implements OnModuleDestroy {
     return {
       invocationId: invocation.id,
       taskId: task.id,
-      kind: task.kind === 'script' ? 'script' : 'command',
+      kind: task.kind === 'script' || task.kind === 'nodeapp' ? task.kind : 'command',
       command: task.command,
       script:
         task.scriptName && task.scriptContent !== null
@@ -194,6 +194,8 @@ export class TaskDispatcher implements OnModuleDestroy {
       maxAlignErrorMs: MAX_ALIGN_ERROR_MS,
       timeoutMs: options.timeoutSeconds ? Math.round(options.timeoutSeconds * 1000) : null,
       env: options.env,
+      app: options.app ?? null,
+      nodeapp: options.nodeapp ?? null,
     };
   }
 

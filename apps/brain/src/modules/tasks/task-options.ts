@@ -1,3 +1,5 @@
+import type { NodeAppOp, NodeAppRef } from '@octopod/protocol';
+
 /** A file push: a blob from the brain's store to a directory on each node. */
 export interface FilePushSpec {
   kind: 'push';
@@ -10,6 +12,8 @@ export interface FilePushSpec {
   path: string;
   force: boolean;
   mode: number | null;
+  /** A scenario's prepare: into this nodeapp's directory, then committed with `message`. */
+  nodeapp?: NodeAppRef & { message: string };
 }
 
 /** A file pull: a file or directory from each node into the brain's blob store. */
@@ -25,6 +29,9 @@ export type FileSpec = FilePushSpec | FilePullSpec;
 /** Task kinds that move files; the others run commands. */
 export const FILE_TASK_KINDS = { push: 'file_push', pull: 'file_pull' } as const;
 
+/** What a task does: run a command or script, move files, or change a nodeapp. */
+export type TaskKind = 'command' | 'script' | 'file_push' | 'file_pull' | 'nodeapp';
+
 /** What a task asks for beyond its command (stored as JSON on the task). */
 export interface TaskOptions {
   background: boolean;
@@ -39,6 +46,10 @@ export interface TaskOptions {
   loadedOnAccept: boolean;
   /** Set on file tasks only. */
   file?: FileSpec;
+  /** A scenario's script: runs in this nodeapp's directory. For kind `nodeapp`: the nodeapp changed. */
+  app?: NodeAppRef;
+  /** Kind `nodeapp`: the change made to it. */
+  nodeapp?: NodeAppOp;
 }
 
 export const DEFAULT_DELIVERY_TIMEOUT_SECONDS = 60;

@@ -87,7 +87,7 @@ export class InvocationDto {
 @ApiSchema({ name: 'Task' })
 export class TaskDto {
   @ApiProperty() id!: string;
-  @ApiProperty({ enum: ['command', 'script', 'file_push', 'file_pull'] }) kind!: string;
+  @ApiProperty({ enum: ['command', 'script', 'file_push', 'file_pull', 'nodeapp'] }) kind!: string;
   @ApiProperty() command!: string;
   @ApiProperty({ type: [String] }) targets!: string[];
   @ApiProperty({ enum: ['running', 'done', 'cancelled'] }) state!: string;

@@ -7,13 +7,13 @@ import {
   type TaskState,
 } from '../../generated/prisma/client';
 import { PrismaService } from '../../core/database/prisma.service';
-import { TERMINAL_STATES } from './task-options';
+import { TERMINAL_STATES, type TaskKind } from './task-options';
 
 export type TaskWithInvocations = Task & { invocations: Invocation[] };
 
 export interface NewTask {
   id: string;
-  kind: 'command' | 'script' | 'file_push' | 'file_pull';
+  kind: TaskKind;
   command: string;
   scriptName: string | null;
   scriptContent: string | null;

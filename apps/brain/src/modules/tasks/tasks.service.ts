@@ -1,26 +1,33 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import type { NodeAppOp } from '@octopod/protocol';
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../../core/http/api-error';
 import { KEEP_JOBS, Queues } from '../../core/queue/jobs';
 import { NodesService } from '../nodes/nodes.service';
 import { InvocationLedger } from './invocation-ledger.service';
+import { TaskEventsService } from './task-events.service';
 import { TaskDispatcher } from './task-dispatcher.service';
 import {
   DEFAULT_DELIVERY_TIMEOUT_SECONDS,
   FILE_TASK_KINDS,
   type FileSpec,
+  type TaskKind,
   type TaskOptions,
 } from './task-options';
 import { TasksRepository, type TaskWithInvocations } from './tasks.repository';
 
 export interface TaskRequest {
+  /** Chosen by the caller (a scenario step), so a retried request finds the task instead of making another. */
+  id?: string;
   targets: string[];
   command?: string;
   script?: { name: string; contentBase64: string };
   /** A file transfer instead of a command; `command` then describes it for listings. */
   file?: FileSpec;
+  /** A change to a nodeapp (kind `nodeapp`, `options.app` names it) instead of a command. */
+  nodeapp?: NodeAppOp;
   options: Partial<TaskOptions>;
   createdBy: string | null;
   /** The caller's current workgroup: targets are resolved in it, and the task is recorded under it. */
@@ -34,6 +41,7 @@ export class TasksService {
     private readonly nodes: NodesService,
     private readonly dispatcher: TaskDispatcher,
     private readonly ledger: InvocationLedger,
+    private readonly events: TaskEventsService,
     @InjectQueue(Queues.tasks) private readonly queue: Queue,
   ) {}
 
@@ -43,7 +51,7 @@ export class TasksService {
    */
   async create(request: TaskRequest): Promise<TaskWithInvocations> {
     const hasCommand = typeof request.command === 'string' && request.command.length > 0;
-    if (!request.file && hasCommand === Boolean(request.script))
+    if (!request.file && !request.nodeapp && hasCommand === Boolean(request.script))
       throw new ApiError(400, 'bad_request', 'give exactly one of command or script');
     const resolved = await this.nodes.resolve(request.targets, {
       bareAll: true,
@@ -65,15 +73,17 @@ export class TasksService {
       env: request.options.env ?? {},
       loadedOnAccept: request.options.loadedOnAccept ?? false,
       ...(request.file ? { file: request.file } : {}),
+      ...(request.options.app ? { app: request.options.app } : {}),
+      ...(request.nodeapp ? { nodeapp: request.nodeapp } : {}),
     };
     // A task paced by maxConcurrency starts the delivery clock of each node when its turn comes, not now.
     const paced = options.maxConcurrency !== null;
     const createdAt = new Date();
     const deliverBy = paced ? null : new Date(createdAt.getTime() + options.deliveryTimeoutSeconds * 1000);
     const task = await this.tasks.create({
-      id: randomUUID(),
-      kind: request.file ? FILE_TASK_KINDS[request.file.kind] : request.script ? 'script' : 'command',
-      command: request.script ? request.script.name : (request.command as string),
+      id: request.id ?? randomUUID(),
+      kind: taskKind(request),
+      command: request.script ? request.script.name : (request.command ?? ''),
       scriptName: request.script?.name ?? null,
       scriptContent: request.script?.contentBase64 ?? null,
       targets: request.targets,
@@ -111,6 +121,30 @@ export class TasksService {
     return task;
   }
 
+  /** Waits until the task has ended (every invocation did); answers it as stored then. */
+  async finished(taskId: string): Promise<TaskWithInvocations> {
+    await new Promise<void>((resolve, reject) => {
+      const stop = this.events.subscribe(taskId, (event) => {
+        if (event.type !== 'done') return;
+        stop();
+        resolve();
+      });
+      // Already done before we listened?
+      void this.get(taskId).then(
+        (task) => {
+          if (!task.doneAt) return;
+          stop();
+          resolve();
+        },
+        (error: Error) => {
+          stop();
+          reject(error);
+        },
+      );
+    });
+    return this.get(taskId);
+  }
+
   async get(id: string): Promise<TaskWithInvocations> {
     const task = await this.tasks.find(id);
     if (!task) throw ApiError.notFound('task_not_found', `no task ${id}`);
@@ -134,4 +168,10 @@ export class TasksService {
     await this.ledger.closeIfComplete([id]);
     return this.get(id);
   }
+}
+
+function taskKind(request: TaskRequest): TaskKind {
+  if (request.file) return FILE_TASK_KINDS[request.file.kind];
+  if (request.nodeapp) return 'nodeapp';
+  return request.script ? 'script' : 'command';
 }

@@ -408,7 +408,13 @@ export const ModelName = {
   Task: 'Task',
   Invocation: 'Invocation',
   InvocationOutput: 'InvocationOutput',
-  FileBlob: 'FileBlob'
+  FileBlob: 'FileBlob',
+  Scenario: 'Scenario',
+  ScenarioApp: 'ScenarioApp',
+  NodeApp: 'NodeApp',
+  ScenarioVersion: 'ScenarioVersion',
+  ScenarioRun: 'ScenarioRun',
+  ScenarioRunStep: 'ScenarioRunStep'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -424,7 +430,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "node" | "workgroup" | "workgroupMember" | "joinToken" | "nodeCertificate" | "nodeRevocation" | "apiToken" | "auditRecord" | "task" | "invocation" | "invocationOutput" | "fileBlob"
+    modelProps: "node" | "workgroup" | "workgroupMember" | "joinToken" | "nodeCertificate" | "nodeRevocation" | "apiToken" | "auditRecord" | "task" | "invocation" | "invocationOutput" | "fileBlob" | "scenario" | "scenarioApp" | "nodeApp" | "scenarioVersion" | "scenarioRun" | "scenarioRunStep"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -1316,6 +1322,450 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    Scenario: {
+      payload: Prisma.$ScenarioPayload<ExtArgs>
+      fields: Prisma.ScenarioFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.ScenarioFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.ScenarioFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioPayload>
+        }
+        findFirst: {
+          args: Prisma.ScenarioFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.ScenarioFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioPayload>
+        }
+        findMany: {
+          args: Prisma.ScenarioFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioPayload>[]
+        }
+        create: {
+          args: Prisma.ScenarioCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioPayload>
+        }
+        createMany: {
+          args: Prisma.ScenarioCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.ScenarioCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioPayload>[]
+        }
+        delete: {
+          args: Prisma.ScenarioDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioPayload>
+        }
+        update: {
+          args: Prisma.ScenarioUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioPayload>
+        }
+        deleteMany: {
+          args: Prisma.ScenarioDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.ScenarioUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.ScenarioUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioPayload>[]
+        }
+        upsert: {
+          args: Prisma.ScenarioUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioPayload>
+        }
+        aggregate: {
+          args: Prisma.ScenarioAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateScenario>
+        }
+        groupBy: {
+          args: Prisma.ScenarioGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ScenarioGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.ScenarioCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ScenarioCountAggregateOutputType> | number
+        }
+      }
+    }
+    ScenarioApp: {
+      payload: Prisma.$ScenarioAppPayload<ExtArgs>
+      fields: Prisma.ScenarioAppFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.ScenarioAppFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioAppPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.ScenarioAppFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioAppPayload>
+        }
+        findFirst: {
+          args: Prisma.ScenarioAppFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioAppPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.ScenarioAppFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioAppPayload>
+        }
+        findMany: {
+          args: Prisma.ScenarioAppFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioAppPayload>[]
+        }
+        create: {
+          args: Prisma.ScenarioAppCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioAppPayload>
+        }
+        createMany: {
+          args: Prisma.ScenarioAppCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.ScenarioAppCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioAppPayload>[]
+        }
+        delete: {
+          args: Prisma.ScenarioAppDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioAppPayload>
+        }
+        update: {
+          args: Prisma.ScenarioAppUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioAppPayload>
+        }
+        deleteMany: {
+          args: Prisma.ScenarioAppDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.ScenarioAppUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.ScenarioAppUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioAppPayload>[]
+        }
+        upsert: {
+          args: Prisma.ScenarioAppUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioAppPayload>
+        }
+        aggregate: {
+          args: Prisma.ScenarioAppAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateScenarioApp>
+        }
+        groupBy: {
+          args: Prisma.ScenarioAppGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ScenarioAppGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.ScenarioAppCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ScenarioAppCountAggregateOutputType> | number
+        }
+      }
+    }
+    NodeApp: {
+      payload: Prisma.$NodeAppPayload<ExtArgs>
+      fields: Prisma.NodeAppFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.NodeAppFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodeAppPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.NodeAppFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodeAppPayload>
+        }
+        findFirst: {
+          args: Prisma.NodeAppFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodeAppPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.NodeAppFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodeAppPayload>
+        }
+        findMany: {
+          args: Prisma.NodeAppFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodeAppPayload>[]
+        }
+        create: {
+          args: Prisma.NodeAppCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodeAppPayload>
+        }
+        createMany: {
+          args: Prisma.NodeAppCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.NodeAppCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodeAppPayload>[]
+        }
+        delete: {
+          args: Prisma.NodeAppDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodeAppPayload>
+        }
+        update: {
+          args: Prisma.NodeAppUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodeAppPayload>
+        }
+        deleteMany: {
+          args: Prisma.NodeAppDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.NodeAppUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.NodeAppUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodeAppPayload>[]
+        }
+        upsert: {
+          args: Prisma.NodeAppUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$NodeAppPayload>
+        }
+        aggregate: {
+          args: Prisma.NodeAppAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateNodeApp>
+        }
+        groupBy: {
+          args: Prisma.NodeAppGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.NodeAppGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.NodeAppCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.NodeAppCountAggregateOutputType> | number
+        }
+      }
+    }
+    ScenarioVersion: {
+      payload: Prisma.$ScenarioVersionPayload<ExtArgs>
+      fields: Prisma.ScenarioVersionFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.ScenarioVersionFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioVersionPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.ScenarioVersionFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioVersionPayload>
+        }
+        findFirst: {
+          args: Prisma.ScenarioVersionFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioVersionPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.ScenarioVersionFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioVersionPayload>
+        }
+        findMany: {
+          args: Prisma.ScenarioVersionFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioVersionPayload>[]
+        }
+        create: {
+          args: Prisma.ScenarioVersionCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioVersionPayload>
+        }
+        createMany: {
+          args: Prisma.ScenarioVersionCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.ScenarioVersionCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioVersionPayload>[]
+        }
+        delete: {
+          args: Prisma.ScenarioVersionDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioVersionPayload>
+        }
+        update: {
+          args: Prisma.ScenarioVersionUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioVersionPayload>
+        }
+        deleteMany: {
+          args: Prisma.ScenarioVersionDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.ScenarioVersionUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.ScenarioVersionUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioVersionPayload>[]
+        }
+        upsert: {
+          args: Prisma.ScenarioVersionUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioVersionPayload>
+        }
+        aggregate: {
+          args: Prisma.ScenarioVersionAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateScenarioVersion>
+        }
+        groupBy: {
+          args: Prisma.ScenarioVersionGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ScenarioVersionGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.ScenarioVersionCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ScenarioVersionCountAggregateOutputType> | number
+        }
+      }
+    }
+    ScenarioRun: {
+      payload: Prisma.$ScenarioRunPayload<ExtArgs>
+      fields: Prisma.ScenarioRunFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.ScenarioRunFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioRunPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.ScenarioRunFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioRunPayload>
+        }
+        findFirst: {
+          args: Prisma.ScenarioRunFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioRunPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.ScenarioRunFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioRunPayload>
+        }
+        findMany: {
+          args: Prisma.ScenarioRunFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioRunPayload>[]
+        }
+        create: {
+          args: Prisma.ScenarioRunCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioRunPayload>
+        }
+        createMany: {
+          args: Prisma.ScenarioRunCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.ScenarioRunCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioRunPayload>[]
+        }
+        delete: {
+          args: Prisma.ScenarioRunDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioRunPayload>
+        }
+        update: {
+          args: Prisma.ScenarioRunUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioRunPayload>
+        }
+        deleteMany: {
+          args: Prisma.ScenarioRunDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.ScenarioRunUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.ScenarioRunUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioRunPayload>[]
+        }
+        upsert: {
+          args: Prisma.ScenarioRunUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioRunPayload>
+        }
+        aggregate: {
+          args: Prisma.ScenarioRunAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateScenarioRun>
+        }
+        groupBy: {
+          args: Prisma.ScenarioRunGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ScenarioRunGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.ScenarioRunCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ScenarioRunCountAggregateOutputType> | number
+        }
+      }
+    }
+    ScenarioRunStep: {
+      payload: Prisma.$ScenarioRunStepPayload<ExtArgs>
+      fields: Prisma.ScenarioRunStepFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.ScenarioRunStepFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioRunStepPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.ScenarioRunStepFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioRunStepPayload>
+        }
+        findFirst: {
+          args: Prisma.ScenarioRunStepFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioRunStepPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.ScenarioRunStepFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioRunStepPayload>
+        }
+        findMany: {
+          args: Prisma.ScenarioRunStepFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioRunStepPayload>[]
+        }
+        create: {
+          args: Prisma.ScenarioRunStepCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioRunStepPayload>
+        }
+        createMany: {
+          args: Prisma.ScenarioRunStepCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.ScenarioRunStepCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioRunStepPayload>[]
+        }
+        delete: {
+          args: Prisma.ScenarioRunStepDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioRunStepPayload>
+        }
+        update: {
+          args: Prisma.ScenarioRunStepUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioRunStepPayload>
+        }
+        deleteMany: {
+          args: Prisma.ScenarioRunStepDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.ScenarioRunStepUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.ScenarioRunStepUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioRunStepPayload>[]
+        }
+        upsert: {
+          args: Prisma.ScenarioRunStepUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ScenarioRunStepPayload>
+        }
+        aggregate: {
+          args: Prisma.ScenarioRunStepAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateScenarioRunStep>
+        }
+        groupBy: {
+          args: Prisma.ScenarioRunStepGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ScenarioRunStepGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.ScenarioRunStepCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ScenarioRunStepCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -1530,6 +1980,86 @@ export const FileBlobScalarFieldEnum = {
 export type FileBlobScalarFieldEnum = (typeof FileBlobScalarFieldEnum)[keyof typeof FileBlobScalarFieldEnum]
 
 
+export const ScenarioScalarFieldEnum = {
+  name: 'name',
+  description: 'description',
+  workgroup: 'workgroup',
+  dirty: 'dirty',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type ScenarioScalarFieldEnum = (typeof ScenarioScalarFieldEnum)[keyof typeof ScenarioScalarFieldEnum]
+
+
+export const ScenarioAppScalarFieldEnum = {
+  scenario: 'scenario',
+  name: 'name',
+  description: 'description'
+} as const
+
+export type ScenarioAppScalarFieldEnum = (typeof ScenarioAppScalarFieldEnum)[keyof typeof ScenarioAppScalarFieldEnum]
+
+
+export const NodeAppScalarFieldEnum = {
+  scenario: 'scenario',
+  app: 'app',
+  node: 'node',
+  version: 'version',
+  updatedAt: 'updatedAt'
+} as const
+
+export type NodeAppScalarFieldEnum = (typeof NodeAppScalarFieldEnum)[keyof typeof NodeAppScalarFieldEnum]
+
+
+export const ScenarioVersionScalarFieldEnum = {
+  id: 'id',
+  scenario: 'scenario',
+  hash: 'hash',
+  message: 'message',
+  snapshot: 'snapshot',
+  stepKey: 'stepKey',
+  createdAt: 'createdAt'
+} as const
+
+export type ScenarioVersionScalarFieldEnum = (typeof ScenarioVersionScalarFieldEnum)[keyof typeof ScenarioVersionScalarFieldEnum]
+
+
+export const ScenarioRunScalarFieldEnum = {
+  id: 'id',
+  scenario: 'scenario',
+  target: 'target',
+  message: 'message',
+  stopOnError: 'stopOnError',
+  state: 'state',
+  error: 'error',
+  createdBy: 'createdBy',
+  workgroup: 'workgroup',
+  createdAt: 'createdAt',
+  endedAt: 'endedAt'
+} as const
+
+export type ScenarioRunScalarFieldEnum = (typeof ScenarioRunScalarFieldEnum)[keyof typeof ScenarioRunScalarFieldEnum]
+
+
+export const ScenarioRunStepScalarFieldEnum = {
+  runId: 'runId',
+  index: 'index',
+  stage: 'stage',
+  kind: 'kind',
+  app: 'app',
+  target: 'target',
+  taskId: 'taskId',
+  state: 'state',
+  spec: 'spec',
+  detail: 'detail',
+  startedAt: 'startedAt',
+  endedAt: 'endedAt'
+} as const
+
+export type ScenarioRunStepScalarFieldEnum = (typeof ScenarioRunStepScalarFieldEnum)[keyof typeof ScenarioRunStepScalarFieldEnum]
+
+
 export const SortOrder = {
   asc: 'asc',
   desc: 'desc'
@@ -1716,6 +2246,20 @@ export type EnumInvocationStateFieldRefInput<$PrismaModel> = FieldRefInputType<$
 export type ListEnumInvocationStateFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'InvocationState[]'>
     
 
+
+/**
+ * Reference to a field of type 'RunState'
+ */
+export type EnumRunStateFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'RunState'>
+    
+
+
+/**
+ * Reference to a field of type 'RunState[]'
+ */
+export type ListEnumRunStateFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'RunState[]'>
+    
+
 /**
  * Batch Payload for updateMany & deleteMany & createMany
  */
@@ -1879,6 +2423,12 @@ export type GlobalOmitConfig = {
   invocation?: Prisma.InvocationOmit
   invocationOutput?: Prisma.InvocationOutputOmit
   fileBlob?: Prisma.FileBlobOmit
+  scenario?: Prisma.ScenarioOmit
+  scenarioApp?: Prisma.ScenarioAppOmit
+  nodeApp?: Prisma.NodeAppOmit
+  scenarioVersion?: Prisma.ScenarioVersionOmit
+  scenarioRun?: Prisma.ScenarioRunOmit
+  scenarioRunStep?: Prisma.ScenarioRunStepOmit
 }
 
 /* Types for Logging */

@@ -62,7 +62,13 @@ export const ModelName = {
   Task: 'Task',
   Invocation: 'Invocation',
   InvocationOutput: 'InvocationOutput',
-  FileBlob: 'FileBlob'
+  FileBlob: 'FileBlob',
+  Scenario: 'Scenario',
+  ScenarioApp: 'ScenarioApp',
+  NodeApp: 'NodeApp',
+  ScenarioVersion: 'ScenarioVersion',
+  ScenarioRun: 'ScenarioRun',
+  ScenarioRunStep: 'ScenarioRunStep'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -254,6 +260,86 @@ export const FileBlobScalarFieldEnum = {
 } as const
 
 export type FileBlobScalarFieldEnum = (typeof FileBlobScalarFieldEnum)[keyof typeof FileBlobScalarFieldEnum]
+
+
+export const ScenarioScalarFieldEnum = {
+  name: 'name',
+  description: 'description',
+  workgroup: 'workgroup',
+  dirty: 'dirty',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type ScenarioScalarFieldEnum = (typeof ScenarioScalarFieldEnum)[keyof typeof ScenarioScalarFieldEnum]
+
+
+export const ScenarioAppScalarFieldEnum = {
+  scenario: 'scenario',
+  name: 'name',
+  description: 'description'
+} as const
+
+export type ScenarioAppScalarFieldEnum = (typeof ScenarioAppScalarFieldEnum)[keyof typeof ScenarioAppScalarFieldEnum]
+
+
+export const NodeAppScalarFieldEnum = {
+  scenario: 'scenario',
+  app: 'app',
+  node: 'node',
+  version: 'version',
+  updatedAt: 'updatedAt'
+} as const
+
+export type NodeAppScalarFieldEnum = (typeof NodeAppScalarFieldEnum)[keyof typeof NodeAppScalarFieldEnum]
+
+
+export const ScenarioVersionScalarFieldEnum = {
+  id: 'id',
+  scenario: 'scenario',
+  hash: 'hash',
+  message: 'message',
+  snapshot: 'snapshot',
+  stepKey: 'stepKey',
+  createdAt: 'createdAt'
+} as const
+
+export type ScenarioVersionScalarFieldEnum = (typeof ScenarioVersionScalarFieldEnum)[keyof typeof ScenarioVersionScalarFieldEnum]
+
+
+export const ScenarioRunScalarFieldEnum = {
+  id: 'id',
+  scenario: 'scenario',
+  target: 'target',
+  message: 'message',
+  stopOnError: 'stopOnError',
+  state: 'state',
+  error: 'error',
+  createdBy: 'createdBy',
+  workgroup: 'workgroup',
+  createdAt: 'createdAt',
+  endedAt: 'endedAt'
+} as const
+
+export type ScenarioRunScalarFieldEnum = (typeof ScenarioRunScalarFieldEnum)[keyof typeof ScenarioRunScalarFieldEnum]
+
+
+export const ScenarioRunStepScalarFieldEnum = {
+  runId: 'runId',
+  index: 'index',
+  stage: 'stage',
+  kind: 'kind',
+  app: 'app',
+  target: 'target',
+  taskId: 'taskId',
+  state: 'state',
+  spec: 'spec',
+  detail: 'detail',
+  startedAt: 'startedAt',
+  endedAt: 'endedAt'
+} as const
+
+export type ScenarioRunStepScalarFieldEnum = (typeof ScenarioRunStepScalarFieldEnum)[keyof typeof ScenarioRunStepScalarFieldEnum]
 
 
 export const SortOrder = {

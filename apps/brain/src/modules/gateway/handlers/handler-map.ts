@@ -31,6 +31,7 @@ export function buildHandlers(ctx: GatewayContext): HandlerMap<Up, Down> {
     'file.ready': lateFileReplyHandler(ctx, 'file.ready'),
     'file.source': lateFileReplyHandler(ctx, 'file.source'),
     'file.tree.result': lateFileReplyHandler(ctx, 'file.tree.result'),
+    'nodeapp.list.result': lateFileReplyHandler(ctx, 'nodeapp.list.result'),
     'file.ack': fileAckHandler(ctx),
     'file.nack': fileNackHandler(ctx),
     'file.abort': fileAbortHandler(ctx),

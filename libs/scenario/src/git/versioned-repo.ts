@@ -1,9 +1,9 @@
-import { appendFile, mkdir, stat } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { git, GitError } from './git';
 
 /** One commit of a nodeapp, newest first in listings. */
-export interface NodeAppVersion {
+export interface RepoVersion {
   hash: string;
   /** Commit time, unix ms. */
   time: number;
@@ -35,15 +35,38 @@ const DUMMY = '.DUMMY';
  * (`.gitignore` honoured), `commit` always makes a version (as Octopoda's did, through `.DUMMY`), and a reset is
  * revert-like — going back to A from A→B→C gives A→B→C→A, and files that were never committed are removed.
  */
-export class NodeAppRepo {
+export class VersionedRepo {
   private constructor(readonly dir: string) {}
 
   /** Opens the repository in `dir`, creating the directory and `git init` when new. */
-  static async open(dir: string): Promise<NodeAppRepo> {
+  static async open(dir: string): Promise<VersionedRepo> {
     await mkdir(dir, { recursive: true });
-    const repo = new NodeAppRepo(dir);
-    if (!(await stat(join(dir, '.git')).catch(() => undefined))) await git(dir, ['init', '-q', '-b', 'main']);
+    const repo = new VersionedRepo(dir);
+    if (!(await isRepository(dir))) await git(dir, ['init', '-q', '-b', 'main']);
     return repo;
+  }
+
+  /** The repository in `dir` if there is one (`dir/.git`); never creates anything. */
+  static async find(dir: string): Promise<VersionedRepo | undefined> {
+    return (await isRepository(dir)) ? new VersionedRepo(dir) : undefined;
+  }
+
+  /**
+   * Makes git ignore `patterns` in this clone only (`.git/info/exclude`, never committed): files of our own that
+   * may sit in the work tree for a while, which no commit may take and no reset may remove.
+   */
+  async ignoreLocally(patterns: readonly string[]): Promise<void> {
+    const file = join(this.dir, '.git', 'info', 'exclude');
+    const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return '';
+      throw error;
+    });
+    const present = new Set(text.split('\n').map((line) => line.trim()));
+    const missing = patterns.filter((pattern) => !present.has(pattern));
+    if (missing.length === 0) return;
+    await mkdir(join(this.dir, '.git', 'info'), { recursive: true });
+    const separator = text === '' || text.endsWith('\n') ? '' : '\n';
+    await appendFile(file, `${separator}${missing.join('\n')}\n`);
   }
 
   /** HEAD's hash, or '' before the first commit. */
@@ -70,6 +93,19 @@ export class NodeAppRepo {
     return { hash: await this.head(), modified: true };
   }
 
+  /** Commits everything, making a commit even when nothing changed (a version that records something else). */
+  async commitEvenIfEmpty(message: string): Promise<Committed> {
+    await git(this.dir, ['add', '-A']);
+    await git(this.dir, ['commit', '-q', '--no-verify', '--allow-empty', '-m', message]);
+    return { hash: await this.head(), modified: true };
+  }
+
+  /** HEAD's full commit message, or '' before the first commit. */
+  async headMessage(): Promise<string> {
+    if (!(await this.head())) return '';
+    return git(this.dir, ['log', '-1', '--format=%B']);
+  }
+
   /** Octopoda's `commit` target: a new version every time, even when nothing else changed. */
   async commitAlways(message: string): Promise<Committed> {
     await appendFile(join(this.dir, DUMMY), '+\n');
@@ -77,7 +113,7 @@ export class NodeAppRepo {
   }
 
   /** Versions newest first. */
-  async versions(offset = 0, limit = 5): Promise<NodeAppVersion[]> {
+  async versions(offset = 0, limit = 5): Promise<RepoVersion[]> {
     if (!(await this.head())) return [];
     const out = await git(this.dir, ['log', `--skip=${offset}`, `-n${limit}`, '--format=%H%x00%ct%x00%s']);
     return out
@@ -115,4 +151,9 @@ export class NodeAppRepo {
     await git(this.dir, ['commit', '-q', '--no-verify', '--allow-empty', '-m', message]);
     return { hash: await this.head(), modified: true };
   }
+}
+
+/** Whether `dir` holds a repository of its own (`dir/.git`). */
+async function isRepository(dir: string): Promise<boolean> {
+  return (await stat(join(dir, '.git')).catch(() => undefined)) !== undefined;
 }

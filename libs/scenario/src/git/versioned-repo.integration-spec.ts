@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { git } from './git';
-import { NodeAppRepo, VersionNotFoundError } from './nodeapp-repo';
+import { VersionedRepo, VersionNotFoundError } from './versioned-repo';
 
-describe('NodeAppRepo (real git)', () => {
+describe('VersionedRepo (real git)', () => {
   let root: string;
   let dir: string;
   beforeEach(async () => {
@@ -16,7 +16,7 @@ describe('NodeAppRepo (real git)', () => {
   afterEach(() => rm(root, { recursive: true, force: true }));
 
   it('creates the repository, commits what changed as Octopod, and says when nothing did', async () => {
-    const repo = await NodeAppRepo.open(dir);
+    const repo = await VersionedRepo.open(dir);
     expect(await repo.head()).toBe('');
     await writeFile(join(dir, 'a.txt'), 'one');
     const first = await repo.commitAll('(Prepare-Stage1) first');
@@ -28,7 +28,7 @@ describe('NodeAppRepo (real git)', () => {
   });
 
   it('honours .gitignore', async () => {
-    const repo = await NodeAppRepo.open(dir);
+    const repo = await VersionedRepo.open(dir);
     await writeFile(join(dir, '.gitignore'), '*.log\n');
     await writeFile(join(dir, 'keep.txt'), 'k');
     await writeFile(join(dir, 'noise.log'), 'n');
@@ -41,7 +41,7 @@ describe('NodeAppRepo (real git)', () => {
   });
 
   it('commit makes a version every time, even when nothing else changed', async () => {
-    const repo = await NodeAppRepo.open(dir);
+    const repo = await VersionedRepo.open(dir);
     await writeFile(join(dir, 'a.txt'), 'one');
     const first = await repo.commitAll('first');
     const second = await repo.commitAlways('nothing new');
@@ -51,7 +51,7 @@ describe('NodeAppRepo (real git)', () => {
   });
 
   it('resets revert-like: A→B→C back to A gives A→B→C→A, removing uncommitted files', async () => {
-    const repo = await NodeAppRepo.open(dir);
+    const repo = await VersionedRepo.open(dir);
     await writeFile(join(dir, 'f.txt'), 'A');
     const a = await repo.commitAll('A');
     await writeFile(join(dir, 'f.txt'), 'B');
@@ -70,7 +70,7 @@ describe('NodeAppRepo (real git)', () => {
   });
 
   it('refuses version prefixes that are too short, unknown or not hex, by name', async () => {
-    const repo = await NodeAppRepo.open(dir);
+    const repo = await VersionedRepo.open(dir);
     await writeFile(join(dir, 'f.txt'), 'A');
     await repo.commitAll('A');
     const code = (promise: Promise<unknown>) =>
@@ -81,5 +81,43 @@ describe('NodeAppRepo (real git)', () => {
     expect(await code(repo.resolve('a'))).toBe('too_short');
     expect(await code(repo.resolve('zz12'))).toBe('too_short');
     expect(await code(repo.resolve('0000000'))).toBe('unknown');
+  });
+
+  it('refuses a prefix two versions share as ambiguous', async () => {
+    const repo = await VersionedRepo.open(dir);
+    const seen = new Map<string, string>();
+    let shared: string | undefined;
+    // 257 commits guarantee two share their first two hex digits; a handful usually do.
+    for (let i = 0; i < 257 && shared === undefined; i++) {
+      const { hash } = await repo.commitAlways(`v${i}`);
+      if (seen.has(hash.slice(0, 2))) shared = hash.slice(0, 2);
+      seen.set(hash.slice(0, 2), hash);
+    }
+    const error = await repo.resolve(shared as string).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(VersionNotFoundError);
+    expect(error).toMatchObject({ code: 'ambiguous', message: `version ${shared} is ambiguous (2 match)` });
+  });
+
+  it('finds an existing repository without creating one', async () => {
+    expect(await VersionedRepo.find(dir)).toBeUndefined();
+    expect(existsSync(dir)).toBe(false);
+    await VersionedRepo.open(dir);
+    expect((await VersionedRepo.find(dir))?.dir).toBe(dir);
+  });
+
+  it('ignores local patterns: never committed, never dirty, kept by a reset, written once', async () => {
+    const repo = await VersionedRepo.open(dir);
+    await repo.ignoreLocally(['.octopod-*']);
+    await repo.ignoreLocally(['.octopod-*', '*.tmp']);
+    expect(readFileSync(join(dir, '.git', 'info', 'exclude'), 'utf8').match(/^\.octopod-\*$/gm)).toHaveLength(1);
+    await writeFile(join(dir, 'f.txt'), 'A');
+    await writeFile(join(dir, '.octopod-1.part'), 'partial');
+    const a = await repo.commitAll('A');
+    expect((await git(dir, ['ls-files'])).trim()).toBe('f.txt');
+    expect(await repo.dirty()).toBe(false);
+    await writeFile(join(dir, 'f.txt'), 'B');
+    await repo.commitAll('B');
+    await repo.reset(a.hash, 'back');
+    expect(readFileSync(join(dir, '.octopod-1.part'), 'utf8')).toBe('partial');
   });
 });

@@ -1,0 +1,152 @@
+import { extractTar, packTar } from '@octopod/files';
+import { loadScenario, ScenarioError, type NodeCheck, type ScenarioSpec } from '@octopod/scenario';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { ApiError } from '../../../core/http/api-error';
+import type { BlobService } from '../../files/blob.service';
+
+/** A scenario folder unpacked on the brain for the time of one request; `dispose` deletes it. */
+export interface UnpackedFolder {
+  dir: string;
+  dispose(): Promise<void>;
+}
+
+/** The folder's `deployment.yaml` is at the top of the archive, or in its single top-level directory. */
+async function scenarioRoot(dir: string): Promise<string> {
+  if (await exists(join(dir, 'deployment.yaml'))) return dir;
+  const entries = (await readdir(dir)).filter((name) => !name.startsWith('.'));
+  if (entries.length === 1 && (await exists(join(dir, entries[0], 'deployment.yaml')))) {
+    return join(dir, entries[0]);
+  }
+  throw new ApiError(
+    422,
+    'invalid_scenario',
+    'the archive holds no deployment.yaml (at its top or in one folder)',
+  );
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function tempDir(): Promise<{ dir: string; dispose(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'octopod-scenario-'));
+  return { dir, dispose: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Unpacks a tar blob of a scenario folder. Archives that try to leave the folder are refused. */
+export async function unpackFolder(blobs: BlobService, blob: string): Promise<UnpackedFolder> {
+  await blobs.require(blob);
+  const temp = await tempDir();
+  try {
+    await extractTar(blobs.store.open(blob), temp.dir);
+    return { dir: await scenarioRoot(temp.dir), dispose: temp.dispose };
+  } catch (error) {
+    await temp.dispose();
+    if (error instanceof ApiError) throw error;
+    throw new ApiError(
+      422,
+      'invalid_scenario',
+      `the scenario archive cannot be unpacked: ${(error as Error).message}`,
+    );
+  }
+}
+
+/** Reads and checks the folder (nodes through `checkNodes`); every problem comes back with file, line and field. */
+export async function readScenario(
+  dir: string,
+  checkNodes: (nodes: string[]) => Promise<NodeCheck>,
+): Promise<ScenarioSpec> {
+  try {
+    return await loadScenario(dir, { checkNodes });
+  } catch (error) {
+    if (error instanceof ScenarioError) {
+      throw new ApiError(422, 'invalid_scenario', error.message, { issues: error.issues });
+    }
+    throw error;
+  }
+}
+
+/** Packs the contents of `dir` as a tar blob. */
+export async function packBlob(blobs: BlobService, dir: string): Promise<{ blob: string; size: number }> {
+  const pipe = new PassThrough();
+  const [, stored] = await Promise.all([packTar(dir, pipe, { contentsOnly: true }), blobs.upload(pipe)]);
+  return { blob: stored.sha256, size: stored.size };
+}
+
+/** Every script the scenario names, read as base64. */
+export async function readScripts(scenario: ScenarioSpec): Promise<Map<string, string>> {
+  const files = new Set(scenario.applications.flatMap((app) => app.scripts.map((s) => s.file)));
+  const scripts = new Map<string, string>();
+  for (const file of files) scripts.set(file, (await readFile(join(scenario.dir, file))).toString('base64'));
+  return scripts;
+}
+
+/** Hides a password in a URL before it is shown anywhere. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^@/]*)@/i, (_, scheme: string, auth: string) =>
+    auth.includes(':') ? `${scheme}${auth.split(':')[0]}:***@` : `${scheme}${auth}@`,
+  );
+}
+
+/** Fetches `ref` (branch, tag or commit) of a git repository and packs its tree as a tar blob. */
+export async function fetchGitFolder(
+  blobs: BlobService,
+  url: string,
+  ref: string,
+): Promise<{ blob: string; commit: string }> {
+  if (!/^(https?|git|ssh|file):\/\//.test(url) && !url.startsWith('/')) {
+    throw new ApiError(400, 'bad_request', 'git.url must be an http(s), git, ssh or file URL');
+  }
+  if (!/^[A-Za-z0-9._/-]+$/.test(ref) || ref.startsWith('-'))
+    throw new ApiError(400, 'bad_request', 'git.ref is not a valid ref');
+  const temp = await tempDir();
+  try {
+    const run = (args: string[]) => gitIn(temp.dir, args);
+    await run(['init', '-q']);
+    await run(['fetch', '-q', '--depth', '1', '--', url, ref]);
+    await run(['-c', 'advice.detachedHead=false', 'checkout', '-q', 'FETCH_HEAD']);
+    const commit = (await run(['rev-parse', 'HEAD'])).trim();
+    await rm(join(temp.dir, '.git'), { recursive: true, force: true });
+    const { blob } = await packBlob(blobs, temp.dir);
+    return { blob, commit };
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    const reason = redactUrl((error as Error).message)
+      .split(url)
+      .join(redactUrl(url));
+    throw new ApiError(422, 'git_fetch_failed', `cannot fetch ${ref} from ${redactUrl(url)}: ${reason}`);
+  } finally {
+    await temp.dispose();
+  }
+}
+
+function gitIn(dir: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      'git',
+      args,
+      {
+        cwd: dir,
+        timeout: 120_000,
+        maxBuffer: 4 * 1024 * 1024,
+        env: {
+          ...process.env,
+          GIT_TERMINAL_PROMPT: '0',
+          GIT_CONFIG_NOSYSTEM: '1',
+          GIT_CONFIG_GLOBAL: '/dev/null',
+        },
+      },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(stderr.trim().split('\n').at(-1) || error.message));
+        else resolve(stdout);
+      },
+    );
+  });
+}

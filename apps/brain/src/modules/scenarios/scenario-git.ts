@@ -1,0 +1,76 @@
+import { git, VersionedRepo } from '@octopod/scenario';
+import { cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Snapshot } from './snapshot';
+
+const SNAPSHOT_FILE = '.octopod/snapshot.json';
+
+/** The trailer that ties a commit to the step that made it, so a step resumed after a crash finds its commit. */
+const stepTrailer = (stepKey: string) => `Octopod-Step: ${stepKey}`;
+
+/**
+ * The brain's side of version history: each scenario's folder in a git repository of its own
+ * (`<workspace>/.octopod/scenarios/<name>/`), one commit per scenario version, holding the folder as applied and
+ * the snapshot of every nodeapp's version.
+ */
+export class ScenarioGit {
+  constructor(readonly root: string) {}
+
+  dir(name: string): string {
+    return join(this.root, name);
+  }
+
+  /**
+   * Commits a version: the folder's contents (when given; else the last folder stays) and the snapshot. Answers the
+   * commit's hash; a commit this step made before (a resumed step) is found instead of made again.
+   */
+  async commit(
+    name: string,
+    change: { folder: string | null; snapshot: Snapshot; message: string; stepKey: string },
+  ): Promise<string> {
+    const repo = await VersionedRepo.open(this.dir(name));
+    const trailer = stepTrailer(change.stepKey);
+    if ((await repo.headMessage()).includes(trailer)) return repo.head();
+    if (change.folder) await this.replaceContents(repo.dir, change.folder);
+    await mkdir(join(repo.dir, '.octopod'), { recursive: true });
+    await writeFile(join(repo.dir, SNAPSHOT_FILE), `${JSON.stringify(change.snapshot, null, 2)}\n`);
+    const { hash } = await repo.commitEvenIfEmpty(`${change.message}\n\n${trailer}`);
+    return hash;
+  }
+
+  /** Whether the folder differs from the last version's (nothing committed). */
+  async folderChanged(name: string, folder: string): Promise<boolean> {
+    const repo = await VersionedRepo.open(this.dir(name));
+    if (!(await repo.head())) return true;
+    await this.replaceContents(repo.dir, folder);
+    return repo.dirty();
+  }
+
+  /** Makes the folder the one of `hash`, as a new commit with the given snapshot (revert-like: A→B→C→A). */
+  async reset(
+    name: string,
+    change: { hash: string; snapshot: Snapshot; message: string; stepKey: string },
+  ): Promise<string> {
+    const repo = await VersionedRepo.open(this.dir(name));
+    if ((await repo.headMessage()).includes(stepTrailer(change.stepKey))) return repo.head();
+    await git(repo.dir, ['read-tree', '--reset', '-u', change.hash]);
+    await git(repo.dir, ['clean', '-fdq']);
+    return this.commit(name, { ...change, folder: null });
+  }
+
+  async remove(name: string): Promise<void> {
+    await rm(this.dir(name), { recursive: true, force: true });
+  }
+
+  /** The work tree becomes exactly `folder`'s contents (its `.git` and the snapshot aside). */
+  private async replaceContents(dir: string, folder: string): Promise<void> {
+    for (const entry of await readdir(dir)) {
+      if (entry !== '.git') await rm(join(dir, entry), { recursive: true, force: true });
+    }
+    await cp(folder, dir, {
+      recursive: true,
+      verbatimSymlinks: true,
+      filter: (src) => !src.endsWith('/.git'),
+    });
+  }
+}
