@@ -117,10 +117,17 @@ start() {
   node tools/quickstart/octl.js file upload README.md @fstore/quickstart "${TENTACLES[@]}" ||
     die "file distribution failed; see .run/quickstart/logs/brain.log"
   node tools/quickstart/octl.js file ls @fstore/quickstart tentacle-1 -o table || true
+  echo
+  say "deploying the helloWorld scenario (octl scen apply examples/helloWorld default -m 'quick start')"
+  node tools/quickstart/octl.js scen apply examples/helloWorld default -m 'quick start' ||
+    die "the helloWorld scenario did not deploy; see .run/quickstart/logs/brain.log"
+  say "its versions (octl scen version helloWorld)"
+  node tools/quickstart/octl.js scen version helloWorld || die "could not list the versions of helloWorld"
   cat <<EOF
 
 Octopod is running: name server :3455/:3456, brain API https://127.0.0.1:12345 (docs at /api/docs), 3 tentacles.
   octl:   npm run -s octl -- <command>      (e.g. npm run -s octl -- node get)
+  scenario: npm run -s octl -- scen get helloWorld; npm run -s octl -- napp get tentacle-1
   logs:   .run/quickstart/logs/
   status: npm run quickstart -- status
   stop:   npm run quickstart -- stop

@@ -10,10 +10,14 @@ export class OctopodApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; details?: Record<string, unknown> },
   ) {
     super(message, options);
+    this.details = options?.details ?? {};
   }
+
+  /** The error body's other fields (e.g. `issues` of an invalid scenario: `[{file, line, field, message}]`). */
+  readonly details: Record<string, unknown>;
 }
 
 /** Splits `"ip:port"` (or `"[v6]:port"`), as the name server and the configs write addresses. */

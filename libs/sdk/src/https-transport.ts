@@ -100,17 +100,20 @@ function errorFromResponse(response: IncomingMessage, text: string): OctopodApiE
   const status = response.statusCode ?? 0;
   let code = `http_${status}`;
   let message = text.trim().slice(0, 500) || `${status} ${response.statusMessage ?? ''}`.trim();
+  let details: Record<string, unknown> = {};
   if (isJson(response)) {
     try {
-      const body = JSON.parse(text) as { code?: unknown; message?: unknown };
+      const body = JSON.parse(text) as { code?: unknown; message?: unknown; statusCode?: unknown };
       if (typeof body.code === 'string' && body.code) code = body.code;
       if (typeof body.message === 'string' && body.message) message = body.message;
       else if (Array.isArray(body.message)) message = body.message.join('; ');
+      const { code: _code, message: _message, statusCode: _status, ...rest } = body;
+      details = rest;
     } catch {
       // Keep the raw text as the message.
     }
   }
-  return new OctopodApiError(status, code, message);
+  return new OctopodApiError(status, code, message, { details });
 }
 
 /** JSON over HTTPS to the brain, on one keep-alive agent carrying the TLS identity. */

@@ -62,10 +62,11 @@ export class ScenarioGit {
     await rm(this.dir(name), { recursive: true, force: true });
   }
 
-  /** The work tree becomes exactly `folder`'s contents (its `.git` and the snapshot aside). */
+  /** The work tree becomes exactly `folder`'s contents (`.git` and the snapshot's `.octopod` aside). */
   private async replaceContents(dir: string, folder: string): Promise<void> {
     for (const entry of await readdir(dir)) {
-      if (entry !== '.git') await rm(join(dir, entry), { recursive: true, force: true });
+      if (entry !== '.git' && entry !== '.octopod')
+        await rm(join(dir, entry), { recursive: true, force: true });
     }
     await cp(folder, dir, {
       recursive: true,
