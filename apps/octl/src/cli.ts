@@ -13,7 +13,9 @@ import {
 import { registerNodeCommands } from './commands/node/node.commands';
 import { registerPkiCommands } from './commands/pki/pki.commands';
 import { registerScenCommands } from './commands/scen/scen.commands';
-import { findConfigFile, parseConfig, type OctlConfig } from './config';
+import { rewriteScenFlags } from './commands/scen/scen-argv';
+import { registerNappCommands } from './commands/napp/napp.commands';
+import { findConfigFile, gitServerOf, parseConfig, type OctlConfig } from './config';
 import { registerCmdCommands } from './commands/cmd/cmd.commands';
 import { rewriteCmdFlags } from './commands/cmd/cmd-argv';
 import { rewriteFileFlags } from './commands/file/file-argv';
@@ -57,8 +59,9 @@ interface GlobalOptions {
 
 /**
  * Octopoda's two-letter flags (`-sf`, and `cmd run`'s `-ta`, `-cc`, `-bg`, `-ss`, plus `-c` which there means the
- * command, not the config) and `file upload`'s `-f=false` cannot be declared in commander; rewrite them to long
- * options before parsing.
+ * command, not the config) and `file upload`'s `-f=false` cannot be declared in commander, and `scen|napp
+ * version -o` (offset) / `reset -v` (version) would be taken by the global -o / -v; rewrite them to long options
+ * before parsing.
  */
 export function normalizeArgv(argv: readonly string[]): string[] {
   const end = argv.indexOf('--');
@@ -67,7 +70,7 @@ export function normalizeArgv(argv: readonly string[]): string[] {
     if (arg === '-sf') return '--state-filter';
     return arg.startsWith('-sf=') ? `--state-filter=${arg.slice(4)}` : arg;
   });
-  return rewriteFileFlags(rewriteCmdFlags(rewritten));
+  return rewriteScenFlags(rewriteFileFlags(rewriteCmdFlags(rewritten)));
 }
 
 function loadConfig(io: CliIo, flag: string | undefined): OctlConfig {
@@ -108,6 +111,7 @@ function buildProgram(io: CliIo, ctx: CliContext): Command {
   registerWgCommands(program, ctx);
   registerPkiCommands(program, ctx);
   registerScenCommands(program, ctx, io.cwd);
+  registerNappCommands(program, ctx);
   registerAuthCommands(program, ctx);
   registerTokenCommands(program, ctx);
   registerAuditCommand(program, ctx);
@@ -189,6 +193,7 @@ export async function runOctl(argv: readonly string[], io: CliIo): Promise<numbe
         ? { brainName: brain.name, nameServer: { host: ns.host, port: ns.port, httpPort: ns.httpPort } }
         : { brainName: brain.name, apiAddress: `${brain.ip}:${brain.port}` };
     },
+    gitServer: () => gitServerOf(loaded()),
     output: () => createOutput(selected(), (t) => void io.stdout.write(t)),
     format: selected,
     terminal: {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findConfigFile, parseConfig, type ConfigSearch } from './config';
+import { findConfigFile, gitServerOf, parseConfig, type ConfigSearch } from './config';
 import { OctlError } from './errors';
 
 function search(present: string[], extra: Partial<ConfigSearch> = {}): ConfigSearch {
@@ -53,7 +53,7 @@ describe('parseConfig', () => {
         'httpsNameServer: {enable: true, host: 10.0.0.1, port: 3455, requestInterval: 1}',
         'brain: {name: lab, ip: 127.0.0.1, port: 12345, apiPrefix: api/v1}',
         'ssl: {caCert: pki/ca.pem, clientCert: /abs/client.pem, clientKey: pki/client.key}',
-        'git: {serveUrl: "http://x"}',
+        'git: {serveUrl: "http://gogs:3000/", username: ann, password: pw}',
         'workgroup: {root: "", password: pw}',
         'auth: {tokenFile: tokens/lab.json}',
       ].join('\n'),
@@ -69,6 +69,8 @@ describe('parseConfig', () => {
       },
       workgroup: { root: '', password: 'pw' },
       auth: { tokenFile: '/etc/octl/tokens/lab.json' },
+      git: { serveUrl: 'http://gogs:3000', username: 'ann', password: 'pw' },
+      file: '/etc/octl/octl.yaml',
     });
   });
 
@@ -86,7 +88,44 @@ describe('parseConfig', () => {
     );
   });
 
+  it('leaves the git section empty when absent, and refuses a serveUrl that is no plain http(s) URL', () => {
+    expect(parseConfig('ssl: {caCert: /ca.pem}', '/x/octl.yaml').git).toEqual({
+      serveUrl: '',
+      username: '',
+      password: '',
+    });
+    for (const url of ['gogs:3000', 'ftp://gogs/', 'http://ann:secret@gogs:3000', 'http://gogs/?a=1']) {
+      const bad = () => parseConfig(`ssl: {caCert: /ca.pem}\ngit: {serveUrl: "${url}"}`, '/x/octl.yaml');
+      expect(bad).toThrow(
+        'bad config /x/octl.yaml: git.serveUrl: must be an http:// or https:// URL without credentials or query',
+      );
+    }
+    expect(() => parseConfig('ssl: {caCert: /ca.pem}\ngit: {password: 123456}', '/x/octl.yaml')).toThrow(
+      'bad config /x/octl.yaml: git.password: expected string, received number',
+    );
+  });
+
   it('reports YAML syntax errors with the file name', () => {
     expect(() => parseConfig('ssl: [', '/x/octl.yaml')).toThrow(/^cannot parse \/x\/octl\.yaml: /);
+  });
+});
+
+describe('gitServerOf', () => {
+  it('gives the git section with the file it came from', () => {
+    const config = parseConfig(
+      'ssl: {caCert: /ca.pem}\ngit: {serveUrl: "https://git.lab/gogs", username: ann, password: pw}',
+      '/x/octl.yaml',
+    );
+    expect(gitServerOf(config)).toEqual({
+      serveUrl: 'https://git.lab/gogs',
+      username: 'ann',
+      password: 'pw',
+      file: '/x/octl.yaml',
+    });
+  });
+
+  it('names the file when serveUrl is missing', () => {
+    const config = parseConfig('ssl: {caCert: /ca.pem}\ngit: {username: ann}', '/x/octl.yaml');
+    expect(() => gitServerOf(config)).toThrow(new OctlError('git.serveUrl is not set in /x/octl.yaml'));
   });
 });

@@ -6,6 +6,15 @@ import { OctlError } from './errors';
 const port = z.number().int().min(1).max(65535);
 const nonEmpty = z.string().min(1);
 
+function isPlainHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return ['http:', 'https:'].includes(url.protocol) && !url.username && !url.password && !url.search;
+  } catch {
+    return false;
+  }
+}
+
 /** octl.yaml, with Octopoda's field names (reference spec §4.3); fields octl does not use are accepted and ignored. */
 export const octlConfigSchema = z.object({
   // Go leaves a missing bool false, so a config without `enable: true` dials brain.ip:brain.port directly.
@@ -44,9 +53,46 @@ export const octlConfigSchema = z.object({
       tokenFile: nonEmpty.optional(),
     })
     .prefault({}),
+  /** The git HTTP service (gogs in Octopoda) `scen repo` clones from and pushes to; checked when used. */
+  git: z
+    .object({
+      serveUrl: z
+        .string()
+        .refine((url) => url === '' || isPlainHttpUrl(url), {
+          // The value is not echoed: it might hold a password.
+          message: 'must be an http:// or https:// URL without credentials or query (see git.username)',
+        })
+        .transform((url) => url.replace(/\/+$/, ''))
+        .default(''),
+      username: z.string().default(''),
+      password: z.string().default(''),
+    })
+    .prefault({}),
 });
 
-export type OctlConfig = z.infer<typeof octlConfigSchema>;
+type ParsedConfig = z.infer<typeof octlConfigSchema>;
+
+export type OctlConfig = ParsedConfig & {
+  /** The file it was read from, named in messages about its content. */
+  file: string;
+};
+
+/** Where `scen repo` clones from and pushes to, with octl.yaml's credentials. */
+export interface GitServer {
+  /** Without a trailing slash. */
+  serveUrl: string;
+  /** Empty: no credentials are sent. */
+  username: string;
+  password: string;
+  /** octl.yaml, for messages. */
+  file: string;
+}
+
+/** octl.yaml's `git` section, which only `scen repo` needs: missing, it fails only there. */
+export function gitServerOf(config: OctlConfig): GitServer {
+  if (!config.git.serveUrl) throw new OctlError(`git.serveUrl is not set in ${config.file}`);
+  return { ...config.git, file: config.file };
+}
 
 export interface ConfigSearch {
   /** `--config` / `-c`. */
@@ -91,7 +137,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 }
 
 /** Paths in octl.yaml are relative to the file itself, so a config works from any working directory. */
-function resolvePaths(config: OctlConfig, baseDir: string): OctlConfig {
+function resolvePaths(config: ParsedConfig, baseDir: string): ParsedConfig {
   const at = (path: string): string => (isAbsolute(path) ? path : resolve(baseDir, path));
   const atOptional = (path: string | undefined): string | undefined =>
     path === undefined ? undefined : at(path);
@@ -119,5 +165,5 @@ export function parseConfig(text: string, path: string): OctlConfig {
   if (!result.success) {
     throw new OctlError(`bad config ${path}: ${result.error.issues.map(describeIssue).join('; ')}`);
   }
-  return resolvePaths(result.data, dirname(path));
+  return { ...resolvePaths(result.data, dirname(path)), file: path };
 }

@@ -1,5 +1,6 @@
 import type { OctopodClient } from '@octopod/sdk';
 import type { Session } from './commands/auth/session';
+import type { GitServer } from './config';
 import type { WorkgroupPlace } from './commands/wg/current-path';
 import type { OutputFormat, OutputSink } from './output/output';
 
@@ -68,6 +69,8 @@ export interface CliContext {
   session(): Session;
   /** Where the brain is, from octl.yaml. */
   brainLocation(): BrainLocation;
+  /** octl.yaml's git service, for `scen repo`; fails when `git.serveUrl` is not set. */
+  gitServer(): GitServer;
   output(): OutputSink;
   format(): OutputFormat;
   terminal: Terminal;

@@ -40,13 +40,16 @@ async function tempDir(): Promise<{ dir: string; dispose(): Promise<void> }> {
   return { dir, dispose: () => rm(dir, { recursive: true, force: true }) };
 }
 
-/** Unpacks a tar blob of a scenario folder. Archives that try to leave the folder are refused. */
+/** Unpacks a tar blob of a scenario folder (its `.git`, if any, left out). Archives that leave the folder are refused. */
 export async function unpackFolder(blobs: BlobService, blob: string): Promise<UnpackedFolder> {
   await blobs.require(blob);
   const temp = await tempDir();
   try {
     await extractTar(blobs.store.open(blob), temp.dir);
-    return { dir: await scenarioRoot(temp.dir), dispose: temp.dispose };
+    const dir = await scenarioRoot(temp.dir);
+    // A folder cloned with `scen repo clone` brings its .git: never ship it into nodeapps (their own repositories).
+    await rm(join(dir, '.git'), { recursive: true, force: true });
+    return { dir, dispose: temp.dispose };
   } catch (error) {
     await temp.dispose();
     if (error instanceof ApiError) throw error;
