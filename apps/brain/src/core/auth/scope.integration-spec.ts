@@ -1,6 +1,10 @@
 import type { Type } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
-import { waitFor } from '@octopod/testing';
+import { packTar } from '@octopod/files';
+import { makeTempDir, waitFor } from '@octopod/testing';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrismaService } from '../database/prisma.service';
 import { controllerRoutes } from '../http/controller-routes';
@@ -34,10 +38,31 @@ function routesOf(t: TestBrain): Route[] {
   );
 }
 
+/** A tar of a scenario folder made of these files. */
+async function folderTar(files: Record<string, string>): Promise<Buffer> {
+  const dir = makeTempDir('octopod-scope-scen-');
+  try {
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir.path, path)), { recursive: true });
+      writeFileSync(join(dir.path, path), text);
+    }
+    const out = new PassThrough();
+    const chunks: Buffer[] = [];
+    out.on('data', (chunk: Buffer) => chunks.push(chunk));
+    await packTar(dir.path, out, { contentsOnly: true });
+    return Buffer.concat(chunks);
+  } finally {
+    dir.remove();
+  }
+}
+
 const G1 = '/g1';
 const G1_PASSWORD = 'g1-secret';
 const IN = 'in-1';
 const OUT = 'out-1';
+/** A scenario of the root workgroup, which /g1 callers must not see. */
+const OUT_SCEN = 'root-scen';
+const OUT_OF_SCOPE = 'ERROR: some nodes are invalid or out of scope.';
 
 describe('scope on every route of both faces (real Postgres, Redis, sockets)', () => {
   let t: TestBrain;
@@ -45,6 +70,8 @@ describe('scope on every route of both faces (real Postgres, Redis, sockets)', (
   /** An API token of /g1 (a user of /g1: no certificate), and one of the root. */
   let g1Token: string;
   let rootTokenId: string;
+  /** A run of the root's scenario. */
+  let outRun: string;
 
   /** A caller whose current workgroup is /g1 (member: in-1; out-1 is not). */
   const v1 = (path: string, options: ApiOptions = {}) =>
@@ -257,6 +284,140 @@ describe('scope on every route of both faces (real Postgres, Redis, sockets)', (
     },
     'GET /api/v1/file/tree': async () =>
       expect((await v1(`/file/tree?name=${OUT}&subdir=`)).status).toBe(400),
+    'GET /api/v1/scenarios/info': async () => {
+      const names = ((await v1('/scenarios/info')).json() as Array<{ Name: string }>).map((s) => s.Name);
+      expect(names).not.toContain(OUT_SCEN);
+    },
+    'GET /api/v1/scenario/info': async () => {
+      const res = await v1(`/scenario/info?name=${OUT_SCEN}`);
+      expect([res.status, json(res).Rmsg]).toEqual([404, 'Error: GetScenarioInfoByName']);
+    },
+    'POST /api/v1/scenario/info': async () => {
+      const taken = await v1('/scenario/info', form({ name: OUT_SCEN, description: 'mine now' }));
+      expect([taken.status, json(taken).Rmsg]).toEqual([404, 'ERROR: Scenario Exists']);
+      expect(json(await t.api(`/api/v2/scenarios/${OUT_SCEN}`))).toMatchObject({
+        description: 'of the root',
+      });
+      // A scenario a /g1 caller creates belongs to /g1.
+      expect((await v1('/scenario/info', form({ name: 'g1-scen', description: 'of g1' }))).status).toBe(200);
+      expect(json(await t.api('/api/v2/scenarios/g1-scen'))).toMatchObject({ workgroup: G1 });
+    },
+    'DELETE /api/v1/scenario/info': async () => {
+      const res = await v1(`/scenario/info?name=${OUT_SCEN}`, { method: 'DELETE' });
+      expect([res.status, json(res).Rmsg]).toEqual([404, 'ERROR: Scenario Not Exists']);
+      expect((await t.api(`/api/v2/scenarios/${OUT_SCEN}`)).status).toBe(200);
+    },
+    'POST /api/v1/scenario/update': async () => {
+      const res = await v1('/scenario/update', form({ name: OUT_SCEN, message: 'm' }));
+      expect([res.status, json(res).Rmsg]).toEqual([404, 'ERROR: UpdateScenario']);
+    },
+    'GET /api/v1/scenario/version': async () => {
+      const res = await v1(`/scenario/version?name=${OUT_SCEN}`);
+      expect([res.status, res.text]).toEqual([200, 'null']);
+    },
+    'POST /api/v1/scenario/version': async () => {
+      const res = await v1('/scenario/version', form({ name: OUT_SCEN, version: 'abcd', message: 'm' }));
+      expect([res.status, json(res).Rmsg]).toEqual([404, 'ERROR: Scenario Not Exists']);
+    },
+    'GET /api/v1/scenario/fix': async () => {
+      const res = await v1(`/scenario/fix?name=${OUT_SCEN}`);
+      expect([res.status, json(res).Rmsg]).toEqual([400, 'Fix:ErrorScenarioNotFound']);
+    },
+    'POST /api/v1/scenario/app/prepare': async () => {
+      const fields = { appName: 'a', scenario: 'g1-scen', description: 'd', message: 'm' };
+      const body = multipart(
+        { ...fields, targetNodes: JSON.stringify([OUT]) },
+        { field: 'files', name: 'a.zip', body: 'PK' },
+      );
+      const res = await v1('/scenario/app/prepare', body);
+      expect([res.status, json(res).Rmsg]).toEqual([400, OUT_OF_SCOPE]);
+    },
+    'POST /api/v1/scenario/app/deployment': async () => {
+      const fields = { appName: 'a', scenario: 'g1-scen', description: 'd' };
+      const body = multipart(
+        { ...fields, targetNodes: JSON.stringify([OUT]) },
+        { field: 'script', name: 'start.sh', body: 'id\n' },
+      );
+      const res = await v1('/scenario/app/deployment', body);
+      expect([res.status, json(res).Rmsg]).toEqual([400, OUT_OF_SCOPE]);
+    },
+    'POST /api/v1/scenario/app/commit': async () => {
+      const fields = { appName: 'a', scenario: 'g1-scen', message: 'm', targetNodes: JSON.stringify([OUT]) };
+      const res = await v1('/scenario/app/commit', form(fields));
+      expect([res.status, json(res).Rmsg]).toEqual([400, OUT_OF_SCOPE]);
+    },
+    'GET /api/v1/node/apps': async () => {
+      const res = await v1(`/node/apps?name=${OUT}`);
+      expect([res.status, json(res).Rmsg]).toEqual([400, OUT_OF_SCOPE]);
+    },
+    'GET /api/v1/node/app/info': async () => {
+      const res = await v1(`/node/app/info?name=${OUT}&app=a&scenario=${OUT_SCEN}`);
+      expect([res.status, json(res).Rmsg]).toEqual([404, 'NodeAppInfo']);
+    },
+    'GET /api/v1/node/app/version': async () => {
+      const res = await v1(`/node/app/version?name=${OUT}&app=a&scenario=${OUT_SCEN}`);
+      expect([res.status, json(res).Rmsg]).toEqual([404, 'NodeAppVersion']);
+    },
+    'POST /api/v1/node/app/version': async () => {
+      const fields = { name: OUT, app: 'a', scenario: OUT_SCEN, version: 'ab', message: 'm' };
+      const res = await v1('/node/app/version', form(fields));
+      expect([res.status, json(res).Rmsg]).toEqual([404, 'NodeAppsInfo']);
+    },
+    'POST /api/v2/scenarios/apply': async () => {
+      const scripts = ['prepare', 'start', 'stop', 'purge'];
+      const tar = await folderTar({
+        'deployment.yaml': [
+          'name: g1-applied',
+          'description: d',
+          'applications:',
+          '  - name: a',
+          '    description: d',
+          '    scriptpath: scripts/',
+          '    sourcepath: src/',
+          `    nodes: [${OUT}]`,
+          '    script:',
+          ...scripts.map((target) => `      - { target: ${target}, file: ${target}.sh }`),
+        ].join('\n'),
+        'src/README': 'hi\n',
+        ...Object.fromEntries(scripts.map((target) => [`scripts/${target}.sh`, 'true\n'])),
+      });
+      const blob = json(
+        await v2('/files/blobs', {
+          method: 'PUT',
+          rawBody: tar,
+          headers: { 'content-type': 'application/octet-stream' },
+        }),
+      ).sha256 as string;
+      const res = await v2('/scenarios/apply', post({ blob, target: 'prepare', message: 'm' }));
+      expect(res.status, res.text).toBe(422);
+      expect(json(res)).toMatchObject({ code: 'invalid_scenario' });
+      expect(res.text).toContain(OUT);
+    },
+    'GET /api/v2/scenarios': async () => {
+      const names = ((await v2('/scenarios')).json() as Array<{ name: string }>).map((s) => s.name);
+      expect(names).not.toContain(OUT_SCEN);
+    },
+    'GET /api/v2/scenarios/:scenario': async () =>
+      expect((await v2(`/scenarios/${OUT_SCEN}`)).status).toBe(404),
+    'GET /api/v2/scenarios/:scenario/versions': async () =>
+      expect((await v2(`/scenarios/${OUT_SCEN}/versions`)).status).toBe(404),
+    'POST /api/v2/scenarios/:scenario/reset': async () => {
+      const res = await v2(`/scenarios/${OUT_SCEN}/reset`, post({ version: 'abcd', message: 'm' }));
+      expect(res.status).toBe(404);
+    },
+    'GET /api/v2/scenario-runs': async () => {
+      const ids = ((await v2('/scenario-runs')).json() as Array<{ id: string }>).map((r) => r.id);
+      expect(ids).not.toContain(outRun);
+    },
+    'GET /api/v2/scenario-runs/:id': async () =>
+      expect((await v2(`/scenario-runs/${outRun}`)).status).toBe(404),
+    'GET /api/v2/nodes/:name/apps': async () => expect((await v2(`/nodes/${OUT}/apps`)).status).toBe(422),
+    'GET /api/v2/nodes/:name/apps/:ref/versions': async () =>
+      expect((await v2(`/nodes/${OUT}/apps/a@${OUT_SCEN}/versions`)).status).toBe(422),
+    'POST /api/v2/nodes/:name/apps/:ref/reset': async () => {
+      const res = await v2(`/nodes/${OUT}/apps/a@${OUT_SCEN}/reset`, post({ version: 'ab', message: 'm' }));
+      expect(res.status).toBe(422);
+    },
     'GET /api/v1/workgroup/info': async () => expect((await v1('/workgroup/info?path=')).status).toBe(401),
     'POST /api/v1/workgroup/info': async () =>
       expect((await v1('/workgroup/info', post({ Path: '', Password: 'secret99' }))).status).toBe(401),
@@ -286,6 +447,16 @@ describe('scope on every route of both faces (real Postgres, Redis, sockets)', (
         token: string;
         id: string;
       };
+    // A scenario of the root workgroup, with a version (so a run of it exists).
+    const asRoot = (path: string, fields: Record<string, string>) =>
+      t.api(`/api/v1${path}`, {
+        ...form(fields),
+        headers: { ...form(fields).headers, rootpath: '', currentpath: '', password: ROOT_PASSWORD },
+      });
+    expect((await asRoot('/scenario/info', { name: OUT_SCEN, description: 'of the root' })).status).toBe(200);
+    expect((await asRoot('/scenario/update', { name: OUT_SCEN, message: 'first' })).status).toBe(200);
+    const runs = (await t.api(`/api/v2/scenario-runs?scenario=${OUT_SCEN}`)).json() as Array<{ id: string }>;
+    outRun = runs[0].id;
     g1Token = (await login(G1, G1_PASSWORD)).token;
     rootTokenId = (await login('', ROOT_PASSWORD)).id;
     const created = await t.api('/api/v2/tasks', {

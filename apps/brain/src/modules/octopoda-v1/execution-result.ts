@@ -1,3 +1,4 @@
+import { nodeAppOutcomeSchema } from '@octopod/protocol';
 import type { Invocation, Task } from '../../generated/prisma/client';
 import type { TaskOptions } from '../tasks/task-options';
 
@@ -36,6 +37,7 @@ export function toExecutionResult(task: Task, invocation: Invocation): Execution
   const isFile = task.kind === 'file_push' || task.kind === 'file_pull';
   switch (invocation.state) {
     case 'success':
+      if (changesNodeApp(task, options)) return nodeAppSuccess(task, invocation);
       // A push answers "OK"; a pull's output (its blob) is turned into Octopoda's zip payload by the caller.
       if (isFile) return result(name, 0, { Result: task.kind === 'file_push' ? 'OK' : invocation.output });
       if (options.background) return result(name, 0, { Result: String(invocation.pid ?? invocation.output) });
@@ -51,7 +53,7 @@ export function toExecutionResult(task: Task, invocation: Invocation): Execution
         });
       return result(name, 2, {
         ProcessErrorMsg: invocation.error ?? 'failed',
-        Result: task.kind === 'script' || isFile ? '' : invocation.stderr,
+        Result: task.kind === 'command' ? invocation.stderr : '',
       });
     case 'timed_out':
     case 'cancelled':
@@ -61,6 +63,31 @@ export function toExecutionResult(task: Task, invocation: Invocation): Execution
       });
     default:
       return result(name, 1, { CommunicationErrorMsg: `${invocation.state}: no result yet` });
+  }
+}
+
+/** A scenario's prepare (a push into a nodeapp) or a change to a nodeapp (Octopoda's AppCreate, AppCommit…). */
+function changesNodeApp(task: Task, options: TaskOptions): boolean {
+  return task.kind === 'nodeapp' || (options.file?.kind === 'push' && Boolean(options.file.nodeapp));
+}
+
+/**
+ * Octopoda's runAndWait: `Result` is the tentacle's Output, empty for these. A prepare that changed nothing was
+ * answered `OK: No Change`, which Octopoda's brain counts as a process error (its clients print it so).
+ */
+function nodeAppSuccess(task: Task, invocation: Invocation): ExecutionResult {
+  const outcome = nodeAppOutcomeSchema.safeParse(parseJson(invocation.output));
+  const unchanged = task.kind === 'file_push' && outcome.success && !outcome.data.modified;
+  return unchanged
+    ? result(invocation.node, 2, { ProcessErrorMsg: 'OK: No Change' })
+    : result(invocation.node, 0);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }
 

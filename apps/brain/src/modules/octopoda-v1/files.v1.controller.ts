@@ -25,10 +25,9 @@ import { resolveBrainPath, storeRelative } from '../files/brain-paths';
 import { BRAIN_NODE, FilesService } from '../files/files.service';
 import { ROOT_PATH } from '../workgroup/workgroup-path';
 import { goMonthDayTime } from './go-time';
-import { parseTargetNodes, singleQuery } from './v1.mappers';
+import { parseTargetNodes, singleQuery, v1Result } from './v1.mappers';
 import { V1ScopeService } from './v1-scope.service';
 
-const v1Result = (rmsg: string) => ({ Rcode: 0, Rmsg: rmsg, Output: '', Version: '', Modified: false });
 const TEXT = 'text/plain; charset=utf-8';
 const OUT_OF_SCOPE = 'ERROR: some nodes are invalid or out of scope.';
 /** Octopoda gave up on an unreachable node after a few seconds; file pushes get a little longer. */

@@ -4,15 +4,14 @@ import { AccessLevel } from '../../core/auth/access.decorator';
 import { scopeOf, type AuthedRequest } from '../../core/auth/access.guard';
 import { NodeScope, type NodeScopeSpec } from '../../core/auth/node-scope.decorator';
 import { V1Reply } from '../../core/http/api-error';
+import { changedNodeApp, NodeAppRecorder } from '../scenarios/nodeapp-recorder';
 import { TasksRepository } from '../tasks/tasks.repository';
 import { TasksService } from '../tasks/tasks.service';
 import { executionResults, isReadyForV1 } from './execution-result';
-import { parseTargetNodes, singleQuery } from './v1.mappers';
+import { parseTargetNodes, singleQuery, v1Result } from './v1.mappers';
 import { V1PullPayload } from './v1-pull-payload';
 import { V1ScopeService } from './v1-scope.service';
 
-/** Octopoda's Result object: `{Rcode, Rmsg, Output, Version, Modified}`. */
-const v1Result = (rmsg: string) => ({ Rcode: 0, Rmsg: rmsg, Output: '', Version: '', Modified: false });
 /** Octopoda gave up on an unreachable node after ~2 s of retries; a short delivery timeout keeps that feel. */
 const V1_DELIVERY_TIMEOUT_SECONDS = 3;
 const TEXT = 'text/plain; charset=utf-8';
@@ -42,6 +41,7 @@ export class RunV1Controller {
     private readonly repository: TasksRepository,
     private readonly scope: V1ScopeService,
     private readonly pulls: V1PullPayload,
+    private readonly recorder: NodeAppRecorder,
   ) {}
 
   @Post('run/cmd')
@@ -91,6 +91,9 @@ export class RunV1Controller {
     const task = await this.repository.find(taskId).catch(() => null);
     if (!task || task.v1Delivered) return [];
     if (!isReadyForV1(task, task.invocations)) throw new V1Reply(202, v1Result('TaskProcessing'));
+    // Octopoda's octl sends POST /scenario/update next: the versions must be recorded by then. Recording is
+    // idempotent; the recorder's own listener records it too (and logs when it cannot).
+    if (changedNodeApp(task)) await this.recorder.record(task).catch(() => undefined);
     // Answered once, as Octopoda does; a second read gets [].
     if (!(await this.repository.claimV1Delivery(task.id))) return [];
     return this.pulls.fill(task, executionResults(task, task.invocations));

@@ -17,10 +17,22 @@ export function parseV1Forms(consumer: MiddlewareConsumer, uploadDir: string, ma
   consumer
     .apply(fieldsOnly)
     .forRoutes(
-      { path: 'api/v1/run/cmd', method: RequestMethod.POST },
-      { path: 'api/v1/run/cancel', method: RequestMethod.POST },
+      ...[
+        'run/cmd',
+        'run/cancel',
+        'scenario/info',
+        'scenario/update',
+        'scenario/version',
+        'scenario/app/commit',
+        'node/app/version',
+      ].map((path) => ({ path: `api/v1/${path}`, method: RequestMethod.POST })),
     );
-  consumer.apply(withScript).forRoutes({ path: 'api/v1/run/script', method: RequestMethod.POST });
+  consumer
+    .apply(withScript)
+    .forRoutes(
+      { path: 'api/v1/run/script', method: RequestMethod.POST },
+      { path: 'api/v1/scenario/app/deployment', method: RequestMethod.POST },
+    );
   // File uploads stream to disk beside the blob store (never held in memory) and become blobs by rename.
   const toDisk = multer({
     limits: { fileSize: maxUploadBytes },
@@ -39,6 +51,9 @@ export function parseV1Forms(consumer: MiddlewareConsumer, uploadDir: string, ma
   consumer
     .apply(authorizedOnly(toDisk.single('tarfile')))
     .forRoutes({ path: 'api/v1/file/upload', method: RequestMethod.POST });
+  consumer
+    .apply(authorizedOnly(toDisk.single('files')))
+    .forRoutes({ path: 'api/v1/scenario/app/prepare', method: RequestMethod.POST });
 }
 
 type Middleware = (req: Request, res: Response, next: (error?: unknown) => void) => void;

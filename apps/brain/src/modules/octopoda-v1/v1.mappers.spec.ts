@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { Node } from '../../generated/prisma/client';
-import { nilIfEmpty, parseTargetNodes, toV1NodeInfo, toV1Status } from './v1.mappers';
+import { ApiError, V1Reply } from '../../core/http/api-error';
+import {
+  formField,
+  goAtoi,
+  nilIfEmpty,
+  orV1,
+  parseTargetNodes,
+  toV1NodeInfo,
+  toV1Status,
+  v1Result,
+} from './v1.mappers';
 
 const node = (over: Partial<Node>): Node => ({
   name: 'pi-1',
@@ -80,5 +90,31 @@ describe('Octopoda v1 mapping', () => {
     ]);
     expect(nilIfEmpty([])).toBeNull();
     expect(nilIfEmpty(['a'])).toEqual(['a']);
+  });
+
+  it("reads numbers as Go's Atoi and form fields as Go's PostForm", () => {
+    expect([goAtoi('7'), goAtoi('-2'), goAtoi('+3'), goAtoi('1e3'), goAtoi(''), goAtoi(' 1')]).toEqual([
+      7,
+      -2,
+      3,
+      null,
+      null,
+      null,
+    ]);
+    expect(formField({ a: 'x', b: ['y', 'z'], c: 3 }, 'a')).toBe('x');
+    expect(formField({ a: 'x', b: ['y', 'z'], c: 3 }, 'b')).toBe('y');
+    expect(formField({ c: 3 }, 'c')).toBe('');
+    expect(formField(undefined, 'a')).toBe('');
+  });
+
+  it("answers a service's ApiError in Octopoda's shape: the route's answer, else ERROR: <message>", async () => {
+    const failing = () => Promise.reject(ApiError.notFound('scenario_not_found', 'no scenario x'));
+    const mine = new V1Reply(404, v1Result('ERROR: Scenario Not Exists'));
+    await expect(orV1(failing(), () => mine)).rejects.toBe(mine);
+    const fallback = await orV1(failing()).catch((error: V1Reply) => error);
+    expect([fallback.getStatus(), fallback.payload]).toEqual([404, v1Result('ERROR: no scenario x')]);
+    const other = new Error('db down');
+    await expect(orV1(Promise.reject(other))).rejects.toBe(other);
+    await expect(orV1(Promise.resolve(5))).resolves.toBe(5);
   });
 });

@@ -18,8 +18,7 @@ export function changedNodeApp(task: TaskWithInvocations): (NodeAppRef & { remov
 
 /**
  * Keeps the brain's record of each nodeapp's version current: when a task that changed nodeapps ends, every node
- * that succeeded reported its new HEAD (and whether it made a commit); a modification marks the scenario for a new
- * version. Whoever waits for such a task (an apply step) records it again itself: recording is idempotent.
+ * that succeeded reported its HEAD; a HEAD that differs from the record marks the scenario for a new version. Whoever waits for such a task (an apply step) records it again itself: recording is idempotent.
  */
 @Injectable()
 export class NodeAppRecorder implements OnModuleInit {
@@ -58,8 +57,12 @@ export class NodeAppRecorder implements OnModuleInit {
         this.logger.warn({ task: task.id, node: invocation.node }, 'nodeapp change without an outcome');
         continue;
       }
-      const { version, modified } = outcome.data;
-      await this.scenarios.recordNodeApp(changed.scenario, changed.app, invocation.node, version, modified);
+      await this.scenarios.recordNodeApp(
+        changed.scenario,
+        changed.app,
+        invocation.node,
+        outcome.data.version,
+      );
     }
   }
 }

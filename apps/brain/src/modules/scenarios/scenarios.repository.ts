@@ -94,16 +94,28 @@ export class ScenariosRepository {
     return (await this.prisma.scenario.deleteMany({ where: { name } })).count === 1;
   }
 
-  /** Records a node's report of a nodeapp's version; a modification marks the scenario for a new version. */
-  async recordNodeApp(scenario: string, app: string, node: string, version: string, modified: boolean) {
+  /**
+   * Records a node's report of a nodeapp's version. A version different from the one on record marks the scenario
+   * for a new version; the same report again (a task recorded by its waiter and by the listener) changes nothing.
+   */
+  async recordNodeApp(scenario: string, app: string, node: string, version: string): Promise<boolean> {
     const known = await this.prisma.scenarioApp.count({ where: { scenario, name: app } });
-    if (!known) return;
-    await this.prisma.nodeApp.upsert({
-      where: { scenario_app_node: { scenario, app, node } },
-      create: { scenario, app, node, version },
-      update: { version },
-    });
-    if (modified) await this.prisma.scenario.update({ where: { name: scenario }, data: { dirty: true } });
+    if (!known) return false;
+    const where = { scenario, app, node };
+    let changed =
+      (
+        await this.prisma.nodeApp.updateMany({
+          where: { ...where, version: { not: version } },
+          data: { version },
+        })
+      ).count > 0;
+    if (!changed && (await this.prisma.nodeApp.count({ where })) === 0) {
+      changed =
+        (await this.prisma.nodeApp.createMany({ data: [{ ...where, version }], skipDuplicates: true }))
+          .count > 0;
+    }
+    if (changed) await this.prisma.scenario.update({ where: { name: scenario }, data: { dirty: true } });
+    return changed;
   }
 
   async forgetNodeApp(scenario: string, app: string, node: string): Promise<void> {
