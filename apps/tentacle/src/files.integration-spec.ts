@@ -11,10 +11,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from './config';
-import { startTentacle } from './tentacle';
-import { captureLogger } from './testing/capture-logger';
-import { FakeBrain, type FakeConnection } from './testing/fake-brain';
+import type { FakeConnection } from './testing/fake-brain';
+import { linkedTentacle } from './testing/linked-tentacle';
 import { memorySource } from './testing/memory-transfers';
 import { pushOf, sha256 } from './testing/file-world';
 
@@ -36,28 +34,7 @@ afterEach(async () => {
 
 afterAll(() => temp.remove());
 
-let count = 0;
-
-/** A real tentacle linked over mTLS to a fake brain, in a fresh directory. */
-async function linked() {
-  const brain = await FakeBrain.fromFiles({ caPath: pki.caPath, ...brainCert }, { heartbeatIntervalMs: 50 });
-  cleanups.push(() => brain.close());
-  const dir = join(temp.path, `t${++count}`);
-  const config = parseConfig({
-    name: 'pi-1',
-    httpsNameServer: { enable: false },
-    brain: { name: 'brain', ip: '127.0.0.1', port: brain.port },
-    heartbeat: { reconnectInterval: 0.05, reconnectMax: 0.2 },
-    logger: { path: '', level: 'debug' },
-    workspace: { root: join(dir, 'workspace'), store: join(dir, 'FSTORE') },
-    ssl: { caCert: pki.caPath, clientCert: join(pki.dir, 'pi-1.pem'), clientKey: join(pki.dir, 'pi-1.key') },
-  });
-  const tentacle = startTentacle(config, { logger: captureLogger().logger });
-  cleanups.push(() => tentacle.stop());
-  const connection = await brain.nextConnection();
-  await new Promise((resolve) => tentacle.events.once('ready', resolve));
-  return { brain, tentacle, connection, config };
-}
+const linked = () => linkedTentacle({ dir: temp.path, pki, brainCert, cleanups });
 
 /** The brain's binary link over a connection; `onFrame` sees each chunk before it goes. */
 function binaryLink(

@@ -2,10 +2,8 @@ import { makeTempDir, makeTestPki, waitFor, type TestPki } from '@octopod/testin
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from './config';
-import { startTentacle, type TentacleHandle } from './tentacle';
-import { captureLogger } from './testing/capture-logger';
-import { FakeBrain, type FakeConnection } from './testing/fake-brain';
+import type { FakeConnection } from './testing/fake-brain';
+import { linkedTentacle } from './testing/linked-tentacle';
 import { assignment } from './testing/task-fixtures';
 
 let temp: ReturnType<typeof makeTempDir>;
@@ -26,31 +24,10 @@ afterEach(async () => {
 
 afterAll(() => temp.remove());
 
-let count = 0;
-
-/** A real tentacle (startTentacle) linked to a fake brain, in a fresh directory. */
-async function linked(brainOptions: { ackResults?: boolean } = {}) {
-  const brain = await FakeBrain.fromFiles(
-    { caPath: pki.caPath, ...brainCert },
-    { heartbeatIntervalMs: 50, ...brainOptions },
-  );
-  cleanups.push(() => brain.close());
-  const dir = join(temp.path, `t${++count}`);
-  const config = parseConfig({
-    name: 'pi-1',
-    httpsNameServer: { enable: false },
-    brain: { name: 'brain', ip: '127.0.0.1', port: brain.port },
-    heartbeat: { reconnectInterval: 0.05, reconnectMax: 0.2 },
-    logger: { path: '', level: 'debug' },
-    workspace: { root: join(dir, 'workspace'), store: join(dir, 'FSTORE') },
-    ssl: { caCert: pki.caPath, clientCert: join(pki.dir, 'pi-1.pem'), clientKey: join(pki.dir, 'pi-1.key') },
-    env: [{ key: 'LAB', value: 'bench' }],
-  });
-  const tentacle: TentacleHandle = startTentacle(config, { logger: captureLogger().logger });
-  cleanups.push(() => tentacle.stop());
-  const connection = await brain.nextConnection();
-  await new Promise((resolve) => tentacle.events.once('ready', resolve));
-  return { brain, tentacle, connection, dir, config };
+/** A real tentacle linked to a fake brain, in a fresh directory, with one configured env pair. */
+function linked(brainOptions: { ackResults?: boolean } = {}) {
+  const world = { dir: temp.path, pki, brainCert, cleanups };
+  return linkedTentacle(world, { brain: brainOptions, config: { env: [{ key: 'LAB', value: 'bench' }] } });
 }
 
 const estimated = (connection: FakeConnection) =>

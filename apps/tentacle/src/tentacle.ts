@@ -9,6 +9,7 @@ import type { EventEmitter } from 'node:events';
 import { TaskRunner } from './exec/task-runner';
 import { filesRoots } from './files/file-roots';
 import { NodeFiles } from './files/node-files';
+import { NodeApps } from './nodeapps/node-apps';
 import { tentacleVersion } from './version';
 import pino from 'pino';
 
@@ -30,6 +31,7 @@ export interface TentacleHandle {
   readonly events: EventEmitter<LinkEvents>;
   readonly tasks: TaskRunner;
   readonly files: NodeFiles;
+  readonly nodeapps: NodeApps;
   /** Closes the link (code 1000), stops the timers and what runs (results are kept for the next start). */
   stop(): Promise<void>;
 }
@@ -65,6 +67,7 @@ export function startTentacle(config: TentacleConfig, deps: TentacleDeps = {}): 
   const tls = deps.tls ?? readTls(config.ssl);
   mkdirSync(config.workspace.root, { recursive: true });
   mkdirSync(config.workspace.store, { recursive: true });
+  const nodeapps = new NodeApps({ workspaceRoot: config.workspace.root, nodeName: config.name });
   const tasks = new TaskRunner({
     nodeName: config.name,
     logger,
@@ -77,12 +80,14 @@ export function startTentacle(config: TentacleConfig, deps: TentacleDeps = {}): 
     stateDir: config.state.dir,
     baseEnv: deps.baseEnv ?? process.env,
     configEnv: config.env,
+    nodeapps,
   });
   const files = new NodeFiles({
     roots: filesRoots(config),
     allowAbsolute: config.files.allowAbsolutePaths,
     stateDir: config.state.dir,
     tasks,
+    nodeapps,
     logger,
   });
   const ownSampler = deps.status ? undefined : new StatusSampler().start();
@@ -98,6 +103,7 @@ export function startTentacle(config: TentacleConfig, deps: TentacleDeps = {}): 
     status: deps.status ?? (ownSampler as StatusSampler),
     tasks,
     files,
+    nodeapps,
     logger,
     helloTimeoutMs: deps.helloTimeoutMs,
     random: deps.random,
@@ -108,6 +114,7 @@ export function startTentacle(config: TentacleConfig, deps: TentacleDeps = {}): 
     events: link.events,
     tasks,
     files,
+    nodeapps,
     stop: () =>
       (stopping ??= link
         .stop()

@@ -42,7 +42,10 @@ export const filePushSchema = z.object({
    * `git init` when missing) and are committed with `message` (the first commit is made even when empty). The
    * result's `output` is then a NodeAppOutcome as JSON.
    */
-  nodeapp: nodeAppRefSchema.extend({ message: z.string().min(1).max(4096) }).nullable().default(null),
+  nodeapp: nodeAppRefSchema
+    .extend({ message: z.string().min(1).max(4096) })
+    .nullable()
+    .default(null),
 });
 
 /** Tentacle → brain: send from `offset` on (what it already holds of this transfer); `finished` = nothing to send. */

@@ -14,6 +14,7 @@ import {
 } from '@octopod/protocol';
 import { readFileSync } from 'node:fs';
 import { FakeFiles, type FakeFilesOptions } from './fake-files';
+import { FakeNodeApps, type FakeNodeAppsOptions } from './fake-nodeapps';
 import { WebSocket, type ClientOptions } from 'ws';
 
 type Up = typeof upstreamSchemas;
@@ -38,6 +39,11 @@ export interface FakeTentacleOptions {
   execute?: (assign: TaskAssign) => Partial<TaskResult> | 'hold';
   /** How file requests are answered (pushes are received into memory). */
   files?: FakeFilesOptions;
+  /**
+   * How nodeapps behave (kept in memory, see FakeNodeApps). `nodeapp` tasks are answered by them, never by
+   * `execute`; scripts and commands with `app` run through `execute` as any other.
+   */
+  nodeapps?: FakeNodeAppsOptions;
 }
 
 /**
@@ -59,6 +65,8 @@ export class FakeTentacle {
   private readonly held = new Set<string>();
   /** File transfers: pushes received, pulls offered. */
   readonly files: FakeFiles;
+  /** Nodeapps: versions (`nodeapps.get('app@scen')`, newest first), scripts run in them. */
+  readonly nodeapps: FakeNodeApps;
   closed: { code: number; reason: string } | undefined;
   /** Set when the gateway refused the WebSocket upgrade (HTTP status, its refusal header, body message). */
   refused: { status: number; code: string; message: string } | undefined;
@@ -84,11 +92,9 @@ export class FakeTentacle {
           this.socket.send(frame, { binary: true });
         },
       },
-      (invocationId, ok, error) =>
-        void this.report(invocationId, { state: ok ? 'success' : 'failed', error, pid: null }).catch(
-          () => undefined,
-        ),
+      (invocationId, ok, error) => this.pushFinished(invocationId, ok, error),
     );
+    this.nodeapps = new FakeNodeApps(options.name, options.nodeapps);
     const handlers: HandlerMap<Down, Up> = {
       welcome: () => undefined,
       'heartbeat.ack': (ack) => void this.clock.add(clockSample(ack.t1, ack.t2, ack.t3, Date.now())),
@@ -96,6 +102,10 @@ export class FakeTentacle {
       error: () => undefined,
       'task.assign': (assign) => {
         this.assigned.push(assign);
+        if (assign.kind === 'nodeapp' && (!assign.app || !assign.nodeapp)) {
+          const message = 'a nodeapp task needs `app` and `nodeapp`';
+          return { kind: 'error', body: { code: 'bad_request', message } };
+        }
         const duplicate = this.ran.includes(assign.invocationId);
         if (!duplicate) {
           this.ran.push(assign.invocationId);
@@ -123,6 +133,7 @@ export class FakeTentacle {
       'file.nack': (nack) => this.files.transfers.nack(nack),
       'file.abort': (abort) => this.files.transfers.abort(abort),
       'file.tree': (tree) => this.files.tree(tree),
+      'nodeapp.list': (list) => this.nodeapps.list(list),
     };
     this.peer = new Peer(this.socket, downstreamSchemas, handlers);
     this.socket.on('message', (data, isBinary) => {
@@ -201,6 +212,8 @@ export class FakeTentacle {
   }
 
   private async run(assign: TaskAssign): Promise<void> {
+    if (assign.kind === 'nodeapp') return this.change(assign);
+    if (assign.app) this.nodeapps.ran({ ...assign, app: assign.app });
     const outcome = this.options.execute?.(assign) ?? {};
     try {
       this.peer.send('task.started', { invocationId: assign.invocationId, pid: 4242, startedAt: Date.now() });
@@ -220,6 +233,30 @@ export class FakeTentacle {
     } catch {
       // link closed; a real tentacle would spool the result
     }
+  }
+
+  /** A nodeapp change: made in memory, reported as a real tentacle does (no pid, no exit code). */
+  private async change(assign: TaskAssign): Promise<void> {
+    const { invocationId } = assign;
+    const startedAt = Date.now();
+    const end = this.nodeapps.change(assign);
+    const common = { exitCode: null, pid: null, startedAt, stdout: '' };
+    try {
+      this.peer.send('task.started', { invocationId, pid: null, startedAt });
+      if ('error' in end) await this.report(invocationId, { ...common, state: 'failed', error: end.error });
+      else await this.report(invocationId, { ...common, output: JSON.stringify(end.outcome) });
+    } catch {
+      // link closed; a real tentacle would spool the result
+    }
+  }
+
+  /** A push ended: a nodeapp's is committed first, its outcome the result's output. */
+  private pushFinished(invocationId: string, ok: boolean, error: string | null): void {
+    const push = [...this.files.pushes.values()].find((p) => p.push.invocationId === invocationId)?.push;
+    const nodeapp = push?.nodeapp;
+    const output = ok && push && nodeapp ? JSON.stringify(this.nodeapps.pushed({ ...push, nodeapp })) : '';
+    const state = ok ? 'success' : 'failed';
+    void this.report(invocationId, { state, error, pid: null, output }).catch(() => undefined);
   }
 
   /** Sends a result and waits for the brain's acknowledgement. */

@@ -38,6 +38,22 @@ describe('octopodaVariables', () => {
     });
   });
 
+  it("runs a nodeapp's script in the nodeapp: its app, scenario and directory", () => {
+    const vars = octopodaVariables(
+      paths,
+      { dir: '/srv/ws/scripts', name: 'start.sh', outputPath: '/srv/ws/scripts/i1-start.sh.output' },
+      { app: 'web', scenario: 'demo', dir: '/srv/ws/web@demo' },
+    );
+    expect(vars).toMatchObject({
+      OCTOPODA_APP: 'web',
+      OCTOPODA_SCENARIO: 'demo',
+      OCTOPODA_CURRENTDIR: '/srv/ws/web@demo/',
+      OCTOPODA_FILENAME: 'start.sh',
+      OCTOPODA_WORKSPACE: '/srv/ws/',
+    });
+    expect(octopodaVariables(paths)).not.toHaveProperty('OCTOPODA_APP');
+  });
+
   it('asDir adds one slash, never two, and leaves an empty path empty', () => {
     expect([asDir('/a'), asDir('/a/'), asDir('')]).toEqual(['/a/', '/a/', '']);
   });

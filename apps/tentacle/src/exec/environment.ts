@@ -29,11 +29,26 @@ export function asDir(path: string): string {
   return path === '' || path.endsWith('/') ? path : `${path}/`;
 }
 
-/** `OCTOPODA_*` as Octopoda sets them: `NONE` for the script fields of a plain command. */
-export function octopodaVariables(paths: OctopodaPaths, script?: ScriptPlace): Record<string, string> {
+/** The nodeapp a scenario's script runs in. */
+export interface AppPlace {
+  app: string;
+  scenario: string;
+  /** The nodeapp's directory, the process's working directory. */
+  dir: string;
+}
+
+/**
+ * `OCTOPODA_*` as Octopoda sets them: `NONE` for the script fields of a plain command. In a nodeapp, also its
+ * app and scenario (which Octopoda 1.8.4 left empty) and the nodeapp's directory as the current one.
+ */
+export function octopodaVariables(
+  paths: OctopodaPaths,
+  script?: ScriptPlace,
+  app?: AppPlace,
+): Record<string, string> {
   return {
     OCTOPODA_NODENAME: paths.nodeName,
-    OCTOPODA_CURRENTDIR: asDir(script ? script.dir : paths.workspaceRoot),
+    OCTOPODA_CURRENTDIR: asDir(app ? app.dir : script ? script.dir : paths.workspaceRoot),
     OCTOPODA_FILENAME: script ? script.name : 'NONE',
     OCTOPODA_OUTPUT: script ? script.outputPath : 'NONE',
     // Octopoda hard-codes this one.
@@ -42,6 +57,7 @@ export function octopodaVariables(paths: OctopodaPaths, script?: ScriptPlace): R
     OCTOPODA_FSTORE: asDir(paths.store),
     OCTOPODA_LOG: asDir(paths.logPath),
     OCTOPODA_PAKMA: asDir(paths.pakmaRoot),
+    ...(app ? { OCTOPODA_APP: app.app, OCTOPODA_SCENARIO: app.scenario } : {}),
   };
 }
 

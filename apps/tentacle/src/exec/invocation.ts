@@ -1,5 +1,12 @@
-import type { TaskAssign, TaskOutput, TaskResult, TaskStarted } from '@octopod/protocol';
-import { buildEnvironment, octopodaVariables, type OctopodaPaths } from './environment';
+import {
+  nodeAppDirName,
+  type NodeAppRef,
+  type TaskAssign,
+  type TaskOutput,
+  type TaskResult,
+  type TaskStarted,
+} from '@octopod/protocol';
+import { buildEnvironment, octopodaVariables, type AppPlace, type OctopodaPaths } from './environment';
 import {
   ManagedProcess,
   signalGroup,
@@ -31,6 +38,8 @@ export interface InvocationHost {
   baseEnv: NodeJS.ProcessEnv;
   configEnv: readonly { key: string; value: string }[];
   killGraceMs?: number;
+  /** Opens a nodeapp (creating it when new) for a process to run in; resolves with its directory. */
+  openApp(ref: NodeAppRef): Promise<string>;
   started(event: TaskStarted): void;
   output(event: TaskOutput): void;
   /** Called exactly once, with the result. */
@@ -39,16 +48,28 @@ export interface InvocationHost {
 
 type Phase = 'waiting' | 'armed' | 'running' | 'done';
 
+/** What the runner holds of an accepted invocation until it ends. */
+export interface RunningInvocation {
+  readonly id: string;
+  /** Schedules the start: `localStartAt` (this tentacle's clock) for an aligned one, else now + delayMs. */
+  schedule(localStartAt: number | null): void;
+  /** Stops it however far it got; false when it already ended (or cannot be stopped any more). */
+  cancel(reason?: StopReason): boolean;
+}
+
 /**
  * One accepted `task.assign`: waits for its start (now, after a delay, or at an aligned instant), runs the
- * command or script, and reports started / output / result through its host.
+ * command or script (in its nodeapp, when it names one), and reports started / output / result through its host.
  */
-export class Invocation {
+export class Invocation implements RunningInvocation {
   private phase: Phase = 'waiting';
   /** Cancels whatever wait is pending (delay timer, arm timer, aligned instant). */
   private unschedule: () => void = () => undefined;
   private process: ManagedProcess | undefined;
   private script: ScriptFile | undefined;
+  /** Settles once the nodeapp to run in is open (at once without one): its place, or why it could not be. */
+  private app: Promise<AppPlace | Error> | undefined;
+  private appPlace: AppPlace | undefined;
 
   constructor(
     private readonly assign: TaskAssign,
@@ -59,9 +80,10 @@ export class Invocation {
     return this.assign.invocationId;
   }
 
-  /** Schedules the start: `localStartAt` (this tentacle's clock) for an aligned one, else now + delayMs. */
   schedule(localStartAt: number | null): void {
     const { delayMs } = this.assign;
+    // Opened now, so that an aligned start finds it ready when it arms.
+    this.app = this.openApp();
     if (localStartAt === null) {
       // Never synchronously: the `accepted` reply must go out before `started`.
       this.unschedule = later(delayMs, () => this.run());
@@ -71,7 +93,7 @@ export class Invocation {
     const arm = () => {
       if (this.phase !== 'waiting') return;
       if (this.assign.background) this.unschedule = atInstant(startAt, () => this.run());
-      else this.runGated(startAt);
+      else this.afterApp(() => this.runGated(startAt));
     };
     this.unschedule = later(startAt - ARM_LEAD_MS - Date.now(), arm);
   }
@@ -116,19 +138,48 @@ export class Invocation {
     } else {
       args = commandArgs(host.shell, assign.command, gated);
     }
-    const octopoda = octopodaVariables(host.paths, this.script);
+    const octopoda = octopodaVariables(host.paths, this.script, this.appPlace);
     return { args, env: buildEnvironment(host.baseEnv, octopoda, host.configEnv, assign.env) };
   }
 
   private run(): void {
     if (this.phase !== 'waiting') return;
-    if (this.assign.background) return void this.runBackground();
-    const plan = this.prepare(false);
-    if (!plan) return;
-    this.phase = 'running';
-    this.process = this.spawn(plan, false);
-    if (this.process.pid !== undefined)
-      this.announce(this.process.pid, this.process.startedAtMs ?? Date.now());
+    this.afterApp(() => {
+      if (this.assign.background) return void this.runBackground();
+      const plan = this.prepare(false);
+      if (!plan) return;
+      this.phase = 'running';
+      this.process = this.spawn(plan, false);
+      if (this.process.pid !== undefined)
+        this.announce(this.process.pid, this.process.startedAtMs ?? Date.now());
+    });
+  }
+
+  private openApp(): Promise<AppPlace | Error> | undefined {
+    const ref = this.assign.app;
+    if (!ref) return undefined;
+    return this.host.openApp(ref).then(
+      (dir) => ({ ...ref, dir }),
+      (error: Error) => new Error(`cannot open nodeapp ${nodeAppDirName(ref)}: ${error.message}`),
+    );
+  }
+
+  /** Goes on with `next` once the nodeapp (if any) is open, unless the invocation ended meanwhile. */
+  private afterApp(next: () => void): void {
+    if (!this.app) return next();
+    void this.app.then((place) => {
+      if (this.phase !== 'waiting') return;
+      if (place instanceof Error) {
+        return this.end(resultWithoutProcess(this.id, 'failed', place.message, Date.now()));
+      }
+      this.appPlace = place;
+      next();
+    });
+  }
+
+  /** The nodeapp's directory for a scenario's script, else the workspace root. */
+  private get cwd(): string {
+    return this.appPlace?.dir ?? this.host.paths.workspaceRoot;
   }
 
   private runGated(startAt: number): void {
@@ -150,7 +201,7 @@ export class Invocation {
     const process = new ManagedProcess({
       shell: this.host.shell,
       args: plan.args,
-      cwd: this.host.paths.workspaceRoot,
+      cwd: this.cwd,
       env: plan.env,
       gated,
       timeoutMs: this.assign.timeoutMs,
@@ -192,7 +243,7 @@ export class Invocation {
     spawnBackground({
       shell: this.host.shell,
       args: plan.args,
-      cwd: this.host.paths.workspaceRoot,
+      cwd: this.cwd,
       env: plan.env,
     })
       .then(({ pid, child }) => {
@@ -222,7 +273,7 @@ export class Invocation {
 }
 
 /** Runs `action` after `ms` (on the next turn when ms <= 0); returns a cancel function. */
-function later(ms: number, action: () => void): () => void {
+export function later(ms: number, action: () => void): () => void {
   if (ms > 0) {
     const timer = setTimeout(action, ms);
     return () => clearTimeout(timer);

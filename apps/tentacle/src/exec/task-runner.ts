@@ -1,11 +1,17 @@
-import type { TaskAssign, TaskResult } from '@octopod/protocol';
+import type { TaskAssign, TaskResult, TaskStarted } from '@octopod/protocol';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
+import { NodeApps } from '../nodeapps/node-apps';
+import {
+  NodeAppInvocation,
+  type NodeAppInvocationHost,
+  type NodeAppTask,
+} from '../nodeapps/nodeapp-invocation';
 import { FileJournal, MemoryJournal, type InvocationJournal } from '../state/journal';
 import { FileSpool, MemorySpool, type ResultSpool } from '../state/spool';
 import { decideAlignment } from './alignment';
 import type { OctopodaPaths } from './environment';
-import { Invocation, type InvocationHost } from './invocation';
+import { Invocation, type InvocationHost, type RunningInvocation } from './invocation';
 import { KILL_GRACE_MS } from './managed-process';
 import { RESTARTED_ERROR, resultWithoutProcess } from './result';
 import { pickShell } from './shell';
@@ -36,6 +42,8 @@ export interface ExecutingOptions extends CommonOptions {
   configEnv: readonly { key: string; value: string }[];
   shell?: string;
   killGraceMs?: number;
+  /** The nodeapps scenario scripts run in and `nodeapp` tasks change; default: those of `paths.workspaceRoot`. */
+  nodeapps?: NodeApps;
 }
 
 /**
@@ -59,7 +67,8 @@ export class TaskRunner implements TaskService {
   private readonly journal: InvocationJournal;
   private readonly spool: ResultSpool;
   private readonly host: InvocationHost | undefined;
-  private readonly running = new Map<string, Invocation>();
+  private readonly nodeAppHost: NodeAppInvocationHost | undefined;
+  private readonly running = new Map<string, RunningInvocation>();
   /** Results sent and not yet answered, with the uplink they went through. */
   private readonly inFlight = new Map<string, TaskUplink>();
   private readonly retryTimers = new Set<NodeJS.Timeout>();
@@ -80,6 +89,12 @@ export class TaskRunner implements TaskService {
     this.spool = new FileSpool(join(options.stateDir, 'results'), (file, reason) =>
       this.log.warn({ file, reason }, 'dropping an unreadable spooled result'),
     );
+    const nodeapps =
+      options.nodeapps ??
+      new NodeApps({ workspaceRoot: options.paths.workspaceRoot, nodeName: options.nodeName });
+    const started = (event: TaskStarted) => this.emit('task.started', event);
+    const finished = (result: TaskResult) => this.complete(result);
+    this.nodeAppHost = { change: (ref, op) => nodeapps.change(ref, op), started, finished };
     this.host = {
       shell: options.shell ?? pickShell(),
       paths: { ...options.paths, nodeName: options.nodeName },
@@ -87,9 +102,10 @@ export class TaskRunner implements TaskService {
       baseEnv: options.baseEnv,
       configEnv: options.configEnv,
       killGraceMs: options.killGraceMs,
-      started: (event) => this.emit('task.started', event),
+      openApp: (ref) => nodeapps.open(ref),
+      started,
       output: (event) => this.emit('task.output', event),
-      finished: (result) => this.complete(result),
+      finished,
     };
     this.recover();
   }
@@ -115,6 +131,8 @@ export class TaskRunner implements TaskService {
     if (this.stopping) return assignError('not_supported', 'the tentacle is stopping');
     if (body.kind === 'script' && !body.script)
       return assignError('bad_request', 'a script task needs `script`');
+    if (body.kind === 'nodeapp' && (!body.app || !body.nodeapp))
+      return assignError('bad_request', 'a nodeapp task needs `app` and `nodeapp`');
     if (this.options.simulate) {
       await this.journal.accept(id);
       setImmediate(() => this.simulate(id));
@@ -136,7 +154,7 @@ export class TaskRunner implements TaskService {
       this.log.error({ invocationId: id, err: (error as Error).message }, 'cannot journal an invocation');
       return assignError('journal_failed', `cannot record the invocation: ${(error as Error).message}`);
     }
-    const invocation = new Invocation(body, this.host as InvocationHost);
+    const invocation = this.invocationOf(body);
     this.running.set(id, invocation);
     invocation.schedule(localStartAt);
     this.log.info(
@@ -144,6 +162,13 @@ export class TaskRunner implements TaskService {
       'task accepted',
     );
     return accepted(id, false);
+  }
+
+  private invocationOf(body: TaskAssign): RunningInvocation {
+    if (body.kind === 'nodeapp') {
+      return new NodeAppInvocation(body as NodeAppTask, this.nodeAppHost as NodeAppInvocationHost);
+    }
+    return new Invocation(body, this.host as InvocationHost);
   }
 
   cancel(invocationId: string): CancelReply {

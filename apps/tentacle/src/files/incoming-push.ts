@@ -27,6 +27,11 @@ export interface IncomingPushOptions {
   log: Logger;
   /** When this transfer was first asked for (a resume keeps the time of the first push). */
   startedAt: number;
+  /**
+   * Lays the verified bytes down by calling `place` and answers the result's `output` (a nodeapp's push places
+   * and commits in its nodeapp's lane). Default: places, no output.
+   */
+  settle?(place: () => Promise<void>): Promise<string>;
   onEnd(end: PushEnd): void;
 }
 
@@ -118,16 +123,20 @@ export class IncomingPush {
     const { body, target, log } = this.options;
     this.detachSink();
     let error: string | null = null;
+    let output = '';
     try {
       await this.receiver.finish();
-      await place({ ...body, ...this.paths, target });
+      const placeIt = () => place({ ...body, ...this.paths, target });
+      if (this.options.settle) output = await this.options.settle(placeIt);
+      else await placeIt();
     } catch (failure) {
       error = describeFailure(failure, this.where((failure as NodeJS.ErrnoException).path));
       log.warn({ transferId: body.transferId, target, err: error }, 'push not placed');
     }
     await this.cleanUp(true);
     if (error === null) log.info({ transferId: body.transferId, target, size: body.size }, 'push placed');
-    this.end({ result: pushResult(body.invocationId, this.options.startedAt, error), partKept: false });
+    const result = { ...pushResult(body.invocationId, this.options.startedAt, error), output };
+    this.end({ result, partKept: false });
   }
 
   /** Writing failed (disk full, permissions): the brain's sender stops, the partial file goes. */

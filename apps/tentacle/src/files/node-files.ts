@@ -2,6 +2,7 @@ import { listTree } from '@octopod/files';
 import {
   ChunkSender,
   FileChunkSource,
+  nodeAppDirName,
   ProtocolError,
   type FileAbort,
   type FileDone,
@@ -14,6 +15,8 @@ import type { Stats } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import pino, { type Logger } from 'pino';
 import type { TaskService } from '../exec/task-service';
+import { Lanes } from '../lanes';
+import type { NodeApps } from '../nodeapps/node-apps';
 import {
   fileError,
   sendAbort,
@@ -32,12 +35,14 @@ import {
   resolveUserPath,
   type PathPolicy,
 } from './file-paths';
-import { IncomingPush, type PushEnd } from './incoming-push';
+import { IncomingPush, type IncomingPushOptions, type PushEnd } from './incoming-push';
 import { KeptParts } from './kept-parts';
 import { pushPaths } from './place';
 import { PullSources } from './pull-sources';
 
 export interface NodeFilesOptions extends PathPolicy {
+  /** Where a scenario's pushes go (and are committed); without it they are refused. */
+  nodeapps?: NodeApps;
   /** Packed pulls live in `<stateDir>/transfers/`. */
   stateDir: string;
   /** Keeps and sends pushes' results. */
@@ -73,7 +78,7 @@ export class NodeFiles implements FileService {
   /** When each push was first asked for, so a resumed push's result keeps that start. */
   private readonly firstAsked = new Map<string, number>();
   /** Per transfer id, the push request being handled: a repeated push waits for the one before. */
-  private readonly lanes = new Map<string, Promise<unknown>>();
+  private readonly lanes = new Lanes();
   private readonly sources: PullSources;
   /** Start-up clean-up of packed pulls and kept partial files a previous run left behind. */
   readonly swept: Promise<void>;
@@ -225,12 +230,9 @@ export class NodeFiles implements FileService {
     }
     let target: string;
     try {
-      // Octopoda's `.` arrives as an empty target: the store itself.
-      target = await resolveUserPath(body.target === '' ? '.' : body.target, this.options);
-      if (body.format === 'file') checkFileName(body.name);
-      await prepareTarget(target, body.force);
+      target = await this.pushTarget(body);
     } catch (error) {
-      return this.refusal(error, body.target, 'preparing');
+      return this.refusal(error, body.nodeapp ? nodeAppDirName(body.nodeapp) : body.target, 'preparing');
     }
     const startedAt = this.firstAsked.get(transferId) ?? Date.now();
     this.firstAsked.set(transferId, startedAt);
@@ -242,6 +244,7 @@ export class NodeFiles implements FileService {
         link,
         log: this.log,
         startedAt,
+        settle: this.settlerOf(body),
         onEnd: (end) => this.pushEnded(body, target, end),
       });
     } catch (error) {
@@ -256,6 +259,29 @@ export class NodeFiles implements FileService {
       push.offset > 0 ? 'push resumed' : 'push ready',
     );
     return ready(transferId, push.offset, false);
+  }
+
+  /** The directory a push goes into, made when missing: its nodeapp's (a scenario's prepare), or its target. */
+  private async pushTarget(body: FilePush): Promise<string> {
+    if (body.nodeapp) {
+      const { nodeapps } = this.options;
+      if (!nodeapps) throw new FileRequestError('not_supported', 'this tentacle keeps no nodeapps');
+      if (body.format === 'file') checkFileName(body.name);
+      return nodeapps.open(body.nodeapp);
+    }
+    // Octopoda's `.` arrives as an empty target: the store itself.
+    const target = await resolveUserPath(body.target === '' ? '.' : body.target, this.options);
+    if (body.format === 'file') checkFileName(body.name);
+    await prepareTarget(target, body.force);
+    return target;
+  }
+
+  /** A nodeapp's push is committed once placed; its result's output is the NodeAppOutcome. */
+  private settlerOf(body: FilePush): IncomingPushOptions['settle'] {
+    const { nodeapp } = body;
+    const nodeapps = this.options.nodeapps;
+    if (!nodeapp || !nodeapps) return undefined;
+    return async (place) => JSON.stringify(await nodeapps.placeAndCommit(nodeapp, nodeapp.message, place));
   }
 
   private pushEnded(body: FilePush, target: string, end: PushEnd): void {
@@ -286,14 +312,7 @@ export class NodeFiles implements FileService {
   }
 
   private inLane<T>(transferId: string, work: () => Promise<T>): Promise<T> {
-    const before = this.lanes.get(transferId) ?? Promise.resolve();
-    const next = before.then(work, work);
-    const settled = next.catch(() => undefined);
-    this.lanes.set(transferId, settled);
-    void settled.then(() => {
-      if (this.lanes.get(transferId) === settled) this.lanes.delete(transferId);
-    });
-    return next;
+    return this.lanes.run(transferId, work);
   }
 }
 

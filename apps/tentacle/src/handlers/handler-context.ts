@@ -3,6 +3,7 @@ import type { downstreamSchemas, Handler, HeartbeatAck, upstreamSchemas, Welcome
 import type { Logger } from 'pino';
 import type { TaskService } from '../exec/task-service';
 import type { FileService, TransferLink } from '../files/file-service';
+import type { NodeAppService } from '../nodeapps/nodeapp-service';
 
 /** What a downstream handler may touch: the session it runs in, never the socket. */
 export interface SessionContext {
@@ -11,6 +12,7 @@ export interface SessionContext {
   status: StatusSource;
   tasks: TaskService;
   files: FileService;
+  nodeapps: NodeAppService;
   /** This session's transfers: chunks in and out, their acks and nacks. */
   transfers: TransferLink;
   /** A welcome that was not the reply to our hello (the brain re-sent its settings). */

@@ -2,6 +2,7 @@ import { downstreamSchemas, TransferTable, type NodeStatus, type TaskAssign } fr
 import pino from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import { noFiles, type FileService } from '../files/file-service';
+import { noNodeApps, type NodeAppService } from '../nodeapps/nodeapp-service';
 import type { SessionContext } from './handler-context';
 import { createHandlers } from './handler-map';
 
@@ -46,6 +47,7 @@ function context(): SessionContext {
       abort: vi.fn(async () => undefined),
       tree: vi.fn(noFiles.tree),
     } satisfies FileService,
+    nodeapps: { list: vi.fn(noNodeApps.list) } satisfies NodeAppService,
     transfers: { table: new TransferTable(), sendBinary: vi.fn(), send: vi.fn() },
     onWelcome: vi.fn(),
     onHeartbeatAck: vi.fn(),
@@ -97,6 +99,8 @@ describe('createHandlers', () => {
       maxAlignErrorMs: 5,
       timeoutMs: null,
       env: {},
+      app: null,
+      nodeapp: null,
     };
     expect(await handlers['task.assign'](assign, envelope('task.assign', assign))).toEqual({
       kind: 'task.accepted',
@@ -128,6 +132,7 @@ describe('createHandlers', () => {
       target: '@fstore',
       force: true,
       mode: null,
+      nodeapp: null,
     };
     expect(await handlers['file.push'](push, envelope('file.push', push))).toEqual({
       kind: 'error',
@@ -147,5 +152,15 @@ describe('createHandlers', () => {
     expect(await handlers['file.nack'](bad, envelope('file.nack', bad))).toBeUndefined();
     expect(ack).toHaveBeenCalledWith(read);
     expect(nack).toHaveBeenCalledWith(bad);
+  });
+
+  it('hands nodeapp.list to the nodeapp service and answers with its reply', async () => {
+    const ctx = context();
+    const list = { only: { app: 'web', scenario: 'demo' }, offset: 0, limit: 5 };
+    expect(await createHandlers(ctx)['nodeapp.list'](list, envelope('nodeapp.list', list))).toEqual({
+      kind: 'error',
+      body: { code: 'not_supported', message: 'this tentacle keeps no nodeapps' },
+    });
+    expect(ctx.nodeapps.list).toHaveBeenCalledWith(list);
   });
 });

@@ -3,6 +3,7 @@ import { errorHandler } from './error.handler';
 import { fileHandlers } from './files';
 import type { SessionContext } from './handler-context';
 import { heartbeatAckHandler } from './heartbeat-ack.handler';
+import { nodeAppListHandler } from './nodeapp-list.handler';
 import { statusGetHandler } from './status-get.handler';
 import { taskHandlers } from './tasks';
 import { welcomeHandler } from './welcome.handler';
@@ -18,5 +19,6 @@ export function createHandlers(context: SessionContext): TentacleHandlers {
     error: errorHandler(context),
     ...taskHandlers(context),
     ...fileHandlers(context),
+    'nodeapp.list': nodeAppListHandler(context),
   };
 }

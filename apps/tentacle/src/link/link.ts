@@ -5,6 +5,7 @@ import { arch, cpus, hostname, platform } from 'node:os';
 import type { Logger } from 'pino';
 import type { TaskService } from '../exec/task-service';
 import type { FileService } from '../files/file-service';
+import type { NodeAppService } from '../nodeapps/nodeapp-service';
 import { formatAddress, type BrainAddress } from './address';
 import { dial, type TlsMaterial } from './dialler';
 import { LinkError } from './errors';
@@ -23,6 +24,8 @@ export interface LinkOptions {
   tasks?: TaskService;
   /** Receives pushes and sends pulls, across sessions. Default: refuses file requests. */
   files?: FileService;
+  /** Lists this node's nodeapps. Default: refuses. */
+  nodeapps?: NodeAppService;
   logger: Logger;
   /** Host facts sent in hello (the local address is added per connection). */
   facts?: Omit<NodeFacts, 'addr'>;
@@ -161,6 +164,7 @@ export class Link {
         status: options.status,
         tasks: options.tasks,
         files: options.files,
+        nodeapps: options.nodeapps,
         logger: options.logger,
         helloTimeoutMs: options.helloTimeoutMs ?? 10_000,
         deadAfterIntervals: options.deadAfterIntervals ?? 3,

@@ -17,10 +17,11 @@ import type WebSocket from 'ws';
 import { noTasks, type TaskService, type TaskUplink } from '../exec/task-service';
 import { noFiles, type TransferLink, type FileService } from '../files/file-service';
 import { createHandlers } from '../handlers/handler-map';
+import { noNodeApps, type NodeAppService } from '../nodeapps/nodeapp-service';
 import { HeartbeatTracker } from './heartbeat';
 
 /** Capabilities this tentacle offers (the brain sends only kinds it knows we handle). */
-export const CAPABILITIES = ['status', 'tasks', 'files'];
+export const CAPABILITIES = ['status', 'tasks', 'files', 'nodeapps'];
 
 export interface SessionOptions {
   name: string;
@@ -33,6 +34,8 @@ export interface SessionOptions {
   tasks?: TaskService;
   /** Receives pushes, sends pulls, lists trees. Default: refuses file requests. */
   files?: FileService;
+  /** Lists nodeapps. Default: refuses. */
+  nodeapps?: NodeAppService;
   logger: Logger;
   helloTimeoutMs: number;
   /** Heartbeat intervals without an ack after which the link counts as dead. */
@@ -110,6 +113,7 @@ export class Session {
         status: options.status,
         tasks: this.tasks,
         files: options.files ?? noFiles,
+        nodeapps: options.nodeapps ?? noNodeApps,
         transfers: this.transfers,
         onWelcome: (welcome) => this.applyWelcome(welcome),
         onHeartbeatAck: (ack) => this.onAck(ack),

@@ -205,6 +205,7 @@ export class FakeBrain {
       'file.ready': () => undefined,
       'file.source': () => undefined,
       'file.tree.result': () => undefined,
+      'nodeapp.list.result': () => undefined,
       'file.ack': (ack) => connection.transfers.ack(ack),
       'file.nack': (nack) => connection.transfers.nack(nack),
       'file.abort': (abort) => {

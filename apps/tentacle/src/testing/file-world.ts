@@ -54,6 +54,7 @@ export function pushOf(data: Buffer, overrides: Partial<FilePush> = {}): FilePus
     target: '@fstore/in',
     force: true,
     mode: null,
+    nodeapp: null,
     ...overrides,
   };
 }

@@ -21,6 +21,8 @@ export function assignment(overrides: Partial<TaskAssign> = {}): TaskAssign {
     maxAlignErrorMs: 5,
     timeoutMs: null,
     env: {},
+    app: null,
+    nodeapp: null,
     ...overrides,
   };
 }

@@ -109,7 +109,8 @@ describe('VersionedRepo (real git)', () => {
     const repo = await VersionedRepo.open(dir);
     await repo.ignoreLocally(['.octopod-*']);
     await repo.ignoreLocally(['.octopod-*', '*.tmp']);
-    expect(readFileSync(join(dir, '.git', 'info', 'exclude'), 'utf8').match(/^\.octopod-\*$/gm)).toHaveLength(1);
+    const exclude = readFileSync(join(dir, '.git', 'info', 'exclude'), 'utf8');
+    expect(exclude.match(/^\.octopod-\*$/gm)).toHaveLength(1);
     await writeFile(join(dir, 'f.txt'), 'A');
     await writeFile(join(dir, '.octopod-1.part'), 'partial');
     const a = await repo.commitAll('A');

@@ -182,5 +182,4 @@ export class FilesService {
       throw new ApiError(504, 'node_timeout', `node ${node} did not answer: ${(error as Error).message}`);
     }
   }
-
 }

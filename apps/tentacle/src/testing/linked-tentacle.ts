@@ -1,0 +1,48 @@
+import type { TestPki } from '@octopod/testing';
+import { join } from 'node:path';
+import { parseConfig } from '../config';
+import { startTentacle, type TentacleHandle } from '../tentacle';
+import { captureLogger } from './capture-logger';
+import { FakeBrain, type FakeBrainOptions } from './fake-brain';
+
+/** What a spec file sets up once: its temp dir, its PKI (a `brain` server and a `pi-1` client), its clean-ups. */
+export interface LinkWorld {
+  dir: string;
+  pki: TestPki;
+  brainCert: { certPath: string; keyPath: string };
+  cleanups: (() => Promise<unknown> | unknown)[];
+}
+
+let count = 0;
+
+/**
+ * A real tentacle (startTentacle) named pi-1, linked over mTLS to a fake brain, in a fresh directory of the
+ * world; both are closed by the world's clean-ups. `config` adds to the tentacle's config.
+ */
+export async function linkedTentacle(
+  world: LinkWorld,
+  options: { brain?: Omit<FakeBrainOptions, 'ca' | 'cert' | 'key'>; config?: Record<string, unknown> } = {},
+) {
+  const { pki, brainCert, cleanups } = world;
+  const brain = await FakeBrain.fromFiles(
+    { caPath: pki.caPath, ...brainCert },
+    { heartbeatIntervalMs: 50, ...options.brain },
+  );
+  cleanups.push(() => brain.close());
+  const dir = join(world.dir, `t${++count}`);
+  const config = parseConfig({
+    name: 'pi-1',
+    httpsNameServer: { enable: false },
+    brain: { name: 'brain', ip: '127.0.0.1', port: brain.port },
+    heartbeat: { reconnectInterval: 0.05, reconnectMax: 0.2 },
+    logger: { path: '', level: 'debug' },
+    workspace: { root: join(dir, 'workspace'), store: join(dir, 'FSTORE') },
+    ssl: { caCert: pki.caPath, clientCert: join(pki.dir, 'pi-1.pem'), clientKey: join(pki.dir, 'pi-1.key') },
+    ...options.config,
+  });
+  const tentacle: TentacleHandle = startTentacle(config, { logger: captureLogger().logger });
+  cleanups.push(() => tentacle.stop());
+  const connection = await brain.nextConnection();
+  await new Promise((resolve) => tentacle.events.once('ready', resolve));
+  return { brain, tentacle, connection, dir, config };
+}
