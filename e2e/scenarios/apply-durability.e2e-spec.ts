@@ -1,6 +1,7 @@
 import { OctopodClient } from '@octopod/sdk';
 import { startGitHttpServer, waitFor, type GitHttpServer } from '@octopod/testing';
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -91,15 +92,13 @@ describe('scenario applies survive the brain and come from git', () => {
     const repo = await git.createRepo('lab', 'helloWorld');
     const work = join(stack.dir, 'git-work');
     cpSync(join(REPO_ROOT, 'examples/helloWorld'), work, { recursive: true });
+    // Not execFileSync: the git server answers from this very process.
     const run = (args: string[]) =>
-      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], {
-        cwd: work,
-        encoding: 'utf8',
-      });
-    run(['init', '-q', '-b', 'main']);
-    run(['add', '-A']);
-    run(['commit', '-q', '-m', 'helloWorld']);
-    run(['push', '-q', repo.url, 'main']);
+      promisify(execFile)('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: work });
+    await run(['init', '-q', '-b', 'main']);
+    await run(['add', '-A']);
+    await run(['commit', '-q', '-m', 'helloWorld']);
+    await run(['push', '-q', repo.url, 'main']);
 
     const started = await client.applyScenario({
       git: { url: repo.url, ref: 'main' },
@@ -115,5 +114,44 @@ describe('scenario applies survive the brain and come from git', () => {
       .applyScenario({ git: { url: `${git.url}/lab/nothing.git`, ref: 'main' }, target: 'prepare' })
       .catch((e: unknown) => e as { code: string; message: string });
     expect(missing).toMatchObject({ code: 'git_fetch_failed' });
+  });
+
+  it('octl scen apply, version and napp get drive the same scenario (after the git test prepared it)', async () => {
+    const folder = join(stack.dir, 'octl-helloWorld');
+    cpSync(join(REPO_ROOT, 'examples/helloWorld'), folder, { recursive: true });
+    const greet = await stack.octl(['scen', 'apply', folder, 'greet', '-o', 'json']);
+    expect(greet.code, greet.stderr).toBe(0);
+    const run = JSON.parse(greet.stdout) as { state: string; steps: Array<{ app: string; target: string }> };
+    expect(run.state).toBe('success');
+    expect(run.steps.map((s) => [s.app, s.target])).toEqual([['helloPrinter', 'greet']]);
+
+    const versions = await stack.octl([
+      'scen',
+      'version',
+      'helloWorld',
+      '-o',
+      '0',
+      '-l',
+      '1',
+      '--output',
+      'json',
+    ]);
+    expect(versions.code, versions.stderr).toBe(0);
+    expect((JSON.parse(versions.stdout) as Array<{ message: string }>).map((v) => v.message)).toEqual([
+      'from git',
+    ]);
+
+    const apps = await stack.octl(['napp', 'get', 'tentacle-1', '-o', 'json']);
+    expect(apps.code, apps.stderr).toBe(0);
+    expect((JSON.parse(apps.stdout) as Array<{ name: string }>).map((a) => a.name)).toContain(
+      'helloPrinter@helloWorld',
+    );
+
+    const bad = join(stack.dir, 'octl-bad');
+    cpSync(folder, bad, { recursive: true });
+    writeFileSync(join(bad, 'deployment.yaml'), 'name: x\napplications: []\n');
+    const refused = await stack.octl(['scen', 'apply', bad]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/deployment\.yaml:\d+: /);
   });
 });
