@@ -46,4 +46,13 @@ describe('codec', () => {
       }
     }
   });
+
+  it('decodes every fixture, variants (`<direction>.<kind>.<variant>.json`) included, as the kind it is named for', () => {
+    for (const file of readdirSync(fixtures).filter((name) => name.endsWith('.json'))) {
+      const direction = file.split('.')[0];
+      const schemas = direction === 'upstream' ? upstreamSchemas : downstreamSchemas;
+      const kind = decode(readFileSync(join(fixtures, file), 'utf8'), schemas).kind;
+      expect(file.startsWith(`${direction}.${kind}.`), file).toBe(true);
+    }
+  });
 });
