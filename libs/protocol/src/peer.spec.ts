@@ -38,6 +38,7 @@ function pair(
     'file.nack': noop,
     'file.abort': noop,
     'file.tree.result': noop,
+    'nodeapp.list.result': noop,
     ...brainHandlers,
   });
   const tentacle = new Peer<Down, Up>(tentacleSocket, downstreamSchemas, {
@@ -56,6 +57,7 @@ function pair(
     'file.nack': noop,
     'file.abort': noop,
     'file.tree': noop,
+    'nodeapp.list': noop,
     ...tentacleHandlers,
   });
   const pump = async () => {

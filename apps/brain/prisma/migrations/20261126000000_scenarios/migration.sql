@@ -83,3 +83,5 @@ ALTER TABLE "scenario_app" ADD CONSTRAINT "scenario_app_scenario_fkey" FOREIGN K
 ALTER TABLE "node_app" ADD CONSTRAINT "node_app_scenario_app_fkey" FOREIGN KEY ("scenario", "app") REFERENCES "scenario_app"("scenario", "name") ON DELETE CASCADE ON UPDATE CASCADE;
 ALTER TABLE "scenario_version" ADD CONSTRAINT "scenario_version_scenario_fkey" FOREIGN KEY ("scenario") REFERENCES "scenario"("name") ON DELETE CASCADE ON UPDATE CASCADE;
 ALTER TABLE "scenario_run_step" ADD CONSTRAINT "scenario_run_step_run_id_fkey" FOREIGN KEY ("run_id") REFERENCES "scenario_run"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+-- One running apply per scenario: two applies racing cannot both start.
+CREATE UNIQUE INDEX "scenario_run_one_running" ON "scenario_run"("scenario") WHERE "state" = 'running';

@@ -28,7 +28,7 @@ export class ScenarioGit {
     name: string,
     change: { folder: string | null; snapshot: Snapshot; message: string; stepKey: string },
   ): Promise<string> {
-    const repo = await VersionedRepo.open(this.dir(name));
+    const repo = await this.open(name);
     const trailer = stepTrailer(change.stepKey);
     if ((await repo.headMessage()).includes(trailer)) return repo.head();
     if (change.folder) await this.replaceContents(repo.dir, change.folder);
@@ -38,9 +38,15 @@ export class ScenarioGit {
     return hash;
   }
 
+  /** The commit this step made, if HEAD is it (a step resumed after a crash between commit and record). */
+  async committedBy(name: string, stepKey: string): Promise<string | null> {
+    const repo = await this.open(name);
+    return (await repo.headMessage()).includes(stepTrailer(stepKey)) ? repo.head() : null;
+  }
+
   /** Whether the folder differs from the last version's (nothing committed). */
   async folderChanged(name: string, folder: string): Promise<boolean> {
-    const repo = await VersionedRepo.open(this.dir(name));
+    const repo = await this.open(name);
     if (!(await repo.head())) return true;
     await this.replaceContents(repo.dir, folder);
     return repo.dirty();
@@ -51,11 +57,20 @@ export class ScenarioGit {
     name: string,
     change: { hash: string; snapshot: Snapshot; message: string; stepKey: string },
   ): Promise<string> {
-    const repo = await VersionedRepo.open(this.dir(name));
+    const repo = await this.open(name);
     if ((await repo.headMessage()).includes(stepTrailer(change.stepKey))) return repo.head();
     await git(repo.dir, ['read-tree', '--reset', '-u', change.hash]);
     await git(repo.dir, ['clean', '-fdq']);
     return this.commit(name, { ...change, folder: null });
+  }
+
+  /**
+   * Opens the scenario's repository. One run at a time writes to it, so a git index lock left there is stale (a
+   * brain killed in the middle of a commit) and is removed rather than failing every later version.
+   */
+  private async open(name: string): Promise<VersionedRepo> {
+    await rm(join(this.dir(name), '.git', 'index.lock'), { force: true });
+    return VersionedRepo.open(this.dir(name));
   }
 
   async remove(name: string): Promise<void> {

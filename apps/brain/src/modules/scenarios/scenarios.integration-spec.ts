@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBrain, type TestBrain } from '../../../test/brain-harness';
+import { ScenariosRepository } from './scenarios.repository';
 
 const EXAMPLE = join(__dirname, '../../../../../examples/helloWorld');
 
@@ -119,6 +120,15 @@ describe('scenarios: apply runs through /api/v2 (real Postgres, Redis, BullMQ; f
     expect(start.json()).toMatchObject({ code: 'scenario_not_found' });
     const bad = await t.api('/api/v2/scenarios/apply', { method: 'POST', body: { target: 'start' } });
     expect(bad.status).toBe(400);
+    // The brain fetches over http(s) only: never its own disk or its own ssh keys on a caller's behalf.
+    for (const url of ['file:///etc', '/var/lib/git/secret.git', 'ssh://git@internal/x.git']) {
+      const res = await t.api('/api/v2/scenarios/apply', {
+        method: 'POST',
+        body: { git: { url, ref: 'main' } },
+      });
+      expect(res.status, url).toBe(400);
+      expect((res.json() as { message: string }).message).toMatch(/must be an http\(s\) URL/);
+    }
   });
 
   it('goes on past a failed script by default (as Octopoda), and reports the node and why', async () => {
@@ -166,5 +176,14 @@ describe('scenarios: apply runs through /api/v2 (real Postgres, Redis, BullMQ; f
     const run = await ended((first.json() as Run).id);
     expect(run.state).toBe('failed');
     expect(run.steps[0].detail).toMatch(/tentacle-1: /);
+  });
+
+  it('lets only one of two racing runs of a scenario start (a unique index, not just a check)', async () => {
+    const repo = t.brain.app.get(ScenariosRepository);
+    const run = (id: string) => ({ id, scenario: 'raced', target: 'start', message: '', stopOnError: false });
+    const [a, b] = await Promise.all([repo.createRun(run('race-a'), []), repo.createRun(run('race-b'), [])]);
+    expect([a, b].filter(Boolean)).toHaveLength(1);
+    await repo.endRun((a ?? b)!.id, 'success', null);
+    expect(await repo.createRun(run('race-c'), [])).not.toBeNull();
   });
 });

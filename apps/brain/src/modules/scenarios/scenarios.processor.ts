@@ -20,6 +20,12 @@ export class ScenariosProcessor extends WorkerHost {
 
   async process(job: Job<ScenarioJobs['apply']>): Promise<void> {
     if (job.name !== 'apply') throw new Error(`no handler for scenario job "${job.name}"`);
-    await this.runner.run(job.data.runId);
+    try {
+      await this.runner.run(job.data.runId);
+    } catch (error) {
+      // A run left `running` would keep its scenario busy for good: end it, saying why.
+      await this.runner.abandon(job.data.runId, (error as Error).message);
+      throw error;
+    }
   }
 }

@@ -187,12 +187,21 @@ export class ScenariosRepository {
     return stored;
   }
 
-  async createRun(run: Prisma.ScenarioRunCreateManyInput, steps: NewStep[]): Promise<RunWithSteps> {
-    await this.prisma.$transaction([
-      this.prisma.scenarioRun.create({ data: run }),
-      this.prisma.scenarioRunStep.createMany({ data: steps.map((step) => ({ ...step, runId: run.id })) }),
-    ]);
-    return (await this.findRun(run.id)) as RunWithSteps;
+  /**
+   * Stores a run with its steps; null when the scenario has a run going already (a unique index allows one
+   * `running` run per scenario, so two applies racing cannot both start).
+   */
+  async createRun(run: Prisma.ScenarioRunCreateManyInput, steps: NewStep[]): Promise<RunWithSteps | null> {
+    try {
+      await this.prisma.$transaction([
+        this.prisma.scenarioRun.create({ data: run }),
+        this.prisma.scenarioRunStep.createMany({ data: steps.map((step) => ({ ...step, runId: run.id })) }),
+      ]);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'P2002') return null;
+      throw error;
+    }
+    return this.findRun(run.id);
   }
 
   findRun(id: string): Promise<RunWithSteps | null> {
@@ -214,6 +223,11 @@ export class ScenariosRepository {
   /** A run of this scenario still going, if any (one at a time per scenario). */
   runningRun(scenario: string): Promise<ScenarioRun | null> {
     return this.prisma.scenarioRun.findFirst({ where: { scenario, state: 'running' } });
+  }
+
+  async stepState(runId: string, index: number): Promise<string | undefined> {
+    const step = await this.prisma.scenarioRunStep.findUnique({ where: { runId_index: { runId, index } } });
+    return step?.state;
   }
 
   async updateStep(

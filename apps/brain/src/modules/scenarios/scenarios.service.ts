@@ -30,6 +30,8 @@ export interface ApplyRequest {
 }
 
 const RUN_POLL_MS = 200;
+/** How long a synchronous caller waits for a run (node delivery timeouts are 60 s; scripts may run longer). */
+const RUN_WAIT_MS = 30 * 60_000;
 
 /** Scenarios: apply targets as runs (BullMQ), versions, resets; what a caller's workgroup may see of them. */
 @Injectable()
@@ -204,12 +206,20 @@ export class ScenariosService {
     );
   }
 
-  /** Waits until the run has ended (the Octopoda face answers synchronously). */
-  async finished(id: string): Promise<RunWithSteps> {
+  /** Waits until the run has ended (the Octopoda face answers synchronously), at most `timeoutMs`. */
+  async finished(id: string, timeoutMs = RUN_WAIT_MS): Promise<RunWithSteps> {
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
       const run = await this.repo.findRun(id);
       if (!run) throw ApiError.notFound('run_not_found', `no scenario run ${id}`);
       if (run.state !== 'running') return run;
+      if (Date.now() > deadline) {
+        throw new ApiError(
+          504,
+          'run_timeout',
+          `scenario run ${id} has not ended after ${timeoutMs / 1000} s`,
+        );
+      }
       await new Promise((resolve) => setTimeout(resolve, RUN_POLL_MS));
     }
   }
@@ -285,6 +295,10 @@ export class ScenariosService {
         spec: step.spec as never,
       })),
     );
+    if (!run) {
+      await this.refuseIfBusy(scenario);
+      throw ApiError.conflict('scenario_busy', `scenario ${scenario} is busy: another run has just started`);
+    }
     try {
       await this.queue.add('apply', { runId: id }, { jobId: `apply-${id}`, ...KEEP_JOBS });
     } catch (error) {

@@ -53,6 +53,12 @@ export class ApplyRunner {
     );
   }
 
+  /** Ends a run that cannot go on (its job failed), so the scenario is not left busy. */
+  async abandon(runId: string, reason: string): Promise<void> {
+    this.logger.error({ run: runId, error: reason }, 'apply run abandoned');
+    await this.repo.endRun(runId, 'failed', `the run stopped: ${reason}`).catch(() => undefined);
+  }
+
   private async skipAfter(run: RunWithSteps, stage: number): Promise<void> {
     for (const step of run.steps.filter((s) => s.stage > stage && !DONE.has(s.state))) {
       await this.repo.updateStep(run.id, step.index, { state: 'skipped', endedAt: new Date() });
@@ -105,6 +111,15 @@ export class ApplyRunner {
   private async brainStep(run: RunWithSteps, step: ScenarioRunStep, spec: StepSpec) {
     const stepKey = `${run.id}/${step.index}`;
     if (spec.kind === 'forget') {
+      // Forgetting a scenario whose nodeapps are still on some node would lose their history for good.
+      const left = run.steps.filter((s) => s.kind === 'remove' && s.index !== step.index);
+      const states = await Promise.all(left.map((s) => this.repo.stepState(run.id, s.index)));
+      if (states.some((state) => state !== 'success')) {
+        return {
+          ok: false,
+          detail: 'kept on the brain: some nodeapps could not be removed (apply purge again)',
+        };
+      }
       await this.repo.remove(run.scenario);
       await this.git.remove(run.scenario);
       return { ok: true, detail: 'scenario removed from the brain' };
@@ -115,6 +130,18 @@ export class ApplyRunner {
     const scenario = await this.repo.find(run.scenario);
     if (!scenario) throw new Error(`scenario ${run.scenario} no longer exists`);
     const snapshot = await this.repo.snapshot(run.scenario);
+    // Committed before a crash but not stored: store that commit (whatever the change check would say now).
+    const committed = await this.git.committedBy(run.scenario, stepKey);
+    if (committed) {
+      await this.repo.addVersion({
+        scenario: run.scenario,
+        hash: committed,
+        message: spec.message,
+        snapshot,
+        stepKey,
+      });
+      return { ok: true, detail: committed };
+    }
     const folder = spec.source ? await unpackFolder(this.blobs, spec.source) : null;
     try {
       if (spec.mode === 'if-changed') {

@@ -28,6 +28,14 @@ async function scenarioRoot(dir: string): Promise<string> {
   );
 }
 
+async function removeGitFolders(dir: string): Promise<void> {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.name === '.git') await rm(path, { recursive: true, force: true });
+    else if (entry.isDirectory()) await removeGitFolders(path);
+  }
+}
+
 async function exists(path: string): Promise<boolean> {
   return stat(path).then(
     () => true,
@@ -47,8 +55,9 @@ export async function unpackFolder(blobs: BlobService, blob: string): Promise<Un
   try {
     await extractTar(blobs.store.open(blob), temp.dir);
     const dir = await scenarioRoot(temp.dir);
-    // A folder cloned with `scen repo clone` brings its .git: never ship it into nodeapps (their own repositories).
-    await rm(join(dir, '.git'), { recursive: true, force: true });
+    // A folder cloned with `scen repo clone`, or an app's sources checked out from git, brings `.git` folders:
+    // shipped into a nodeapp they would replace its own repository (its history, and config git would obey).
+    await removeGitFolders(dir);
     return { dir, dispose: temp.dispose };
   } catch (error) {
     await temp.dispose();
@@ -91,29 +100,62 @@ export async function readScripts(scenario: ScenarioSpec): Promise<Map<string, s
   return scripts;
 }
 
-/** Hides a password in a URL before it is shown anywhere. */
-export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^@/]*)@/i, (_, scheme: string, auth: string) =>
+/** Hides the password of a URL, wherever in `text` the URL appears. */
+export function redactUrl(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)([^@/\s]*)@/gi, (_, scheme: string, auth: string) =>
     auth.includes(':') ? `${scheme}${auth.split(':')[0]}:***@` : `${scheme}${auth}@`,
   );
 }
 
-/** Fetches `ref` (branch, tag or commit) of a git repository and packs its tree as a tar blob. */
+/**
+ * The URL without its credentials, and git configuration that sends them as a basic header instead (never on a
+ * command line). Only http(s): the brain must not read its own disk (`file://`, paths) or use its own ssh keys on
+ * a caller's behalf.
+ */
+function gitSource(url: string): { url: string; env: Record<string, string>; secrets: string[] } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ApiError(400, 'bad_request', 'git.url must be an http(s) URL');
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new ApiError(400, 'bad_request', `git.url must be an http(s) URL, not ${parsed.protocol}`);
+  }
+  const user = decodeURIComponent(parsed.username);
+  const password = decodeURIComponent(parsed.password);
+  parsed.username = '';
+  parsed.password = '';
+  const env: Record<string, string> = {};
+  const secrets: string[] = [];
+  if (user || password) {
+    const basic = Buffer.from(`${user}:${password}`).toString('base64');
+    Object.assign(env, {
+      GIT_CONFIG_COUNT: '1',
+      // Scoped to the repository's URL: a redirect elsewhere does not get the credentials.
+      GIT_CONFIG_KEY_0: `http.${parsed.toString()}.extraHeader`,
+      GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}`,
+    });
+    secrets.push(basic, ...(password ? [password, encodeURIComponent(password)] : []));
+  }
+  return { url: parsed.toString(), env, secrets };
+}
+
+/** Fetches `ref` (branch, tag or commit) of an http(s) git repository and packs its tree as a tar blob. */
 export async function fetchGitFolder(
   blobs: BlobService,
   url: string,
   ref: string,
 ): Promise<{ blob: string; commit: string }> {
-  if (!/^(https?|git|ssh|file):\/\//.test(url) && !url.startsWith('/')) {
-    throw new ApiError(400, 'bad_request', 'git.url must be an http(s), git, ssh or file URL');
-  }
-  if (!/^[A-Za-z0-9._/-]+$/.test(ref) || ref.startsWith('-'))
+  const source = gitSource(url);
+  if (!/^[A-Za-z0-9._/-]+$/.test(ref) || ref.startsWith('-')) {
     throw new ApiError(400, 'bad_request', 'git.ref is not a valid ref');
+  }
   const temp = await tempDir();
   try {
-    const run = (args: string[]) => gitIn(temp.dir, args);
+    const run = (args: string[]) => gitIn(temp.dir, args, source.env);
     await run(['init', '-q']);
-    await run(['fetch', '-q', '--depth', '1', '--', url, ref]);
+    await run(['fetch', '-q', '--depth', '1', '--', source.url, ref]);
     await run(['-c', 'advice.detachedHead=false', 'checkout', '-q', 'FETCH_HEAD']);
     const commit = (await run(['rev-parse', 'HEAD'])).trim();
     await rm(join(temp.dir, '.git'), { recursive: true, force: true });
@@ -121,20 +163,27 @@ export async function fetchGitFolder(
     return { blob, commit };
   } catch (error) {
     if (error instanceof ApiError) throw error;
-    const reason = redactUrl((error as Error).message)
-      .split(url)
-      .join(redactUrl(url));
-    throw new ApiError(422, 'git_fetch_failed', `cannot fetch ${ref} from ${redactUrl(url)}: ${reason}`);
+    let reason = redactUrl((error as Error).message);
+    for (const secret of source.secrets) reason = reason.split(secret).join('***');
+    throw new ApiError(422, 'git_fetch_failed', `cannot fetch ${ref} from ${source.url}: ${reason}`);
   } finally {
     await temp.dispose();
   }
 }
 
-function gitIn(dir: string, args: string[]): Promise<string> {
+function gitIn(dir: string, args: string[], extraEnv: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
       'git',
-      args,
+      [
+        '-c',
+        'protocol.allow=never',
+        '-c',
+        'protocol.http.allow=always',
+        '-c',
+        'protocol.https.allow=always',
+        ...args,
+      ],
       {
         cwd: dir,
         timeout: 120_000,
@@ -144,6 +193,8 @@ function gitIn(dir: string, args: string[]): Promise<string> {
           GIT_TERMINAL_PROMPT: '0',
           GIT_CONFIG_NOSYSTEM: '1',
           GIT_CONFIG_GLOBAL: '/dev/null',
+          GIT_SSH_COMMAND: 'false',
+          ...extraEnv,
         },
       },
       (error, stdout, stderr) => {
