@@ -4,8 +4,7 @@ import type { ScenarioIssue } from './issues';
 import { REQUIRED_TARGETS, type AppSpec, type ScriptEntry } from './model';
 import { insideFolder, kindOf } from './paths';
 import type { FieldPath, YamlFile } from './yaml-file';
-
-const PLAIN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+import { nameProblem } from './names';
 
 type Raw = Record<string, unknown>;
 
@@ -38,8 +37,8 @@ export async function readApplication(
     return value;
   };
   const name = text('name', true);
-  if (name && !PLAIN_NAME.test(name))
-    problem(at('name'), `"${name}" must use letters, digits, ".", "_" and "-"`);
+  const badName = name ? nameProblem(name) : undefined;
+  if (badName) problem(at('name'), badName);
   const description = text('description', true);
   const scriptpath = await folder(raw, 'scriptpath', true, at, ctx, problem);
   const sourcepath = await folder(raw, 'sourcepath', false, at, ctx, problem);

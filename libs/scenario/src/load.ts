@@ -6,11 +6,10 @@ import { findCycle } from './plan';
 import { ScenarioError, type ScenarioIssue } from './issues';
 import type { AppSpec, ScenarioSpec } from './model';
 import { YamlFile } from './yaml-file';
+import { nameProblem } from './names';
 
 export const DEPLOYMENT_FILE = 'deployment.yaml';
 export const ALIAS_FILE = 'alias.yaml';
-
-const PLAIN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /** The nodes a scenario names that the brain does not know, or that are not healthy (checked by the caller). */
 export interface NodeCheck {
@@ -59,8 +58,7 @@ export async function loadScenario(folder: string, options: LoadOptions = {}): P
   }
   const name = typeof root.name === 'string' ? root.name : '';
   if (!name) issues.push(file.issue(['name'], 'is required'));
-  else if (!PLAIN_NAME.test(name))
-    issues.push(file.issue(['name'], `"${name}" must use letters, digits, ".", "_" and "-"`));
+  else if (nameProblem(name)) issues.push(file.issue(['name'], nameProblem(name) as string));
   const description = typeof root.description === 'string' ? root.description : '';
   if (!description.trim()) issues.push(file.issue(['description'], 'is required and must not be empty'));
   const rawApps = Array.isArray(root.applications) ? root.applications : [];

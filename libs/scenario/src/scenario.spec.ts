@@ -110,6 +110,19 @@ applications:
     await expect(loadScenario(dir)).rejects.toThrow(/deployment\.yaml: missing in/);
   });
 
+  it('refuses names too long for a nodeapp directory (<app>@<scenario> on the node)', async () => {
+    const long = 'x'.repeat(101);
+    await folder(
+      dir,
+      `name: ${long}\ndescription: d\napplications:\n${app('a').replace('name: a', `name: a${long}`)}`,
+    );
+    const issues = (await issuesOf(dir)).filter((i) => i.field.endsWith('name'));
+    expect(issues.map((i) => [i.field, i.message])).toEqual([
+      ['name', expect.stringMatching(/longer than 100 characters/)],
+      ['applications[0].name', expect.stringMatching(/longer than 100 characters/)],
+    ]);
+  });
+
   it('keeps script and source paths inside the folder', async () => {
     const evil =
       header +
