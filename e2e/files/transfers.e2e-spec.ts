@@ -1,18 +1,12 @@
-import { OctopodClient, type TaskDetail, type TaskEvent } from '@octopod/sdk';
+import type { OctopodClient, TaskDetail, TaskEvent } from '@octopod/sdk';
 import { waitFor } from '@octopod/testing';
 import { execFileSync } from 'node:child_process';
-import {
-  createReadStream,
-  createWriteStream,
-  existsSync,
-  readdirSync,
-  readFileSync,
-  statSync,
-} from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminClient } from '../support/sdk-client';
 import { startStack, type Stack } from '../support/stack';
 import { randomFile, sha256File } from './file-tree.helper';
 
@@ -31,13 +25,7 @@ describe('file transfers to and from real tentacles', () => {
 
   beforeAll(async () => {
     stack = await startStack({ tentacles: NODES });
-    client = new OctopodClient({
-      address: `127.0.0.1:${stack.ports.api}`,
-      ca: readFileSync(stack.pki.caPath, 'utf8'),
-      cert: readFileSync(join(stack.pki.dir, 'admin.pem'), 'utf8'),
-      key: readFileSync(join(stack.pki.dir, 'admin.key'), 'utf8'),
-      timeoutMs: 60_000,
-    });
+    client = adminClient(stack);
   });
   afterAll(async () => {
     client?.close();

@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminClient } from '../support/sdk-client';
 import { REPO_ROOT, startStack, type Stack } from '../support/stack';
 import { applyFolder, runEnded } from './scenario-client';
 
@@ -50,13 +51,7 @@ describe('scenario applies survive the brain and come from git', () => {
 
   beforeAll(async () => {
     stack = await startStack({ tentacles: NODES });
-    client = new OctopodClient({
-      address: `127.0.0.1:${stack.ports.api}`,
-      ca: readFileSync(stack.pki.caPath, 'utf8'),
-      cert: readFileSync(join(stack.pki.dir, 'admin.pem'), 'utf8'),
-      key: readFileSync(join(stack.pki.dir, 'admin.key'), 'utf8'),
-      timeoutMs: 60_000,
-    });
+    client = adminClient(stack);
     git = await startGitHttpServer();
   });
   afterAll(async () => {

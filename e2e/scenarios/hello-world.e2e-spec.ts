@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminClient } from '../support/sdk-client';
 import { REPO_ROOT, startStack, type Stack } from '../support/stack';
 import { applyFolder, runEnded, scriptStages } from './scenario-client';
 
@@ -30,13 +31,7 @@ describe('scenario helloWorld end to end', () => {
 
   beforeAll(async () => {
     stack = await startStack({ tentacles: NODES });
-    client = new OctopodClient({
-      address: `127.0.0.1:${stack.ports.api}`,
-      ca: readFileSync(stack.pki.caPath, 'utf8'),
-      cert: readFileSync(join(stack.pki.dir, 'admin.pem'), 'utf8'),
-      key: readFileSync(join(stack.pki.dir, 'admin.key'), 'utf8'),
-      timeoutMs: 60_000,
-    });
+    client = adminClient(stack);
     folder = join(stack.dir, 'helloWorld');
     cpSync(join(REPO_ROOT, 'examples/helloWorld'), folder, { recursive: true });
   });

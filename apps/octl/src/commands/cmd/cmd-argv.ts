@@ -1,4 +1,4 @@
-import { verbIndexOf } from '../command-words';
+import { rewriteFlagsAfter, verbIndexOf } from '../command-words';
 
 /** Octopoda's spellings for `cmd run` / `cmd xrun` (reference spec §4.2), and `-c`, which its README documents. */
 const OCTOPODA_FLAGS: ReadonlyMap<string, string> = new Map([
@@ -44,18 +44,5 @@ function verbIndex(argv: readonly string[]): number {
 export function rewriteCmdFlags(argv: readonly string[]): string[] {
   const verb = verbIndex(argv);
   if (verb === -1) return [...argv];
-  const out = argv.slice(0, verb + 1);
-  for (let i = verb + 1; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--') {
-      out.push(...argv.slice(i));
-      break;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq === -1 ? arg : arg.slice(0, eq);
-    const long = OCTOPODA_FLAGS.get(name) ?? name;
-    out.push(eq === -1 ? long : `${long}=${arg.slice(eq + 1)}`);
-    if (eq === -1 && TAKES_VALUE.has(long) && i + 1 < argv.length) out.push(argv[++i]);
-  }
-  return out;
+  return rewriteFlagsAfter(argv, verb, OCTOPODA_FLAGS, TAKES_VALUE);
 }

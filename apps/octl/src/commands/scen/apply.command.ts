@@ -81,7 +81,10 @@ export function registerScenApply(scen: Command, ctx: CliContext, cwd: string): 
     )
     .option('-m, --message <msg>', 'recorded with the new version (required by target commit)')
     .option('--stop-on-error', 'stop at the first failed step (default: go on, as Octopoda)')
-    .option('--git <url>', 'have the brain fetch the folder from this git repository instead')
+    .option(
+      '--git <url>',
+      'have the brain fetch the folder from this http(s) git repository instead (credentials may be in the URL)',
+    )
     .option('--ref <ref>', "with --git: branch, tag or commit (default: the repository's HEAD)")
     .addHelpText(
       'after',

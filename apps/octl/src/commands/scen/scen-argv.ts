@@ -1,6 +1,6 @@
 import { UsageError } from '../../errors';
 import { OUTPUT_FORMATS } from '../../output/output';
-import { verbIndexOf } from '../command-words';
+import { rewriteFlagsAfter, verbIndexOf } from '../command-words';
 
 /**
  * Octopoda's one-letter flags, as long options, so both its spellings (`-x value`, `-x=value`) work. Two of them
@@ -48,20 +48,7 @@ export function rewriteScenFlags(argv: readonly string[]): string[] {
   const verb = NOUNS.map((noun) => verbIndexOf(argv, noun, VERBS, GLOBAL_WITH_VALUE)).find((i) => i !== -1);
   if (verb === undefined) return [...argv];
   const flags = FLAGS_BY_VERB.get(argv[verb])!;
-  const out = argv.slice(0, verb + 1);
-  for (let i = verb + 1; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--') {
-      out.push(...argv.slice(i));
-      break;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq === -1 ? arg : arg.slice(0, eq);
-    const long = flags.get(name) ?? name;
-    out.push(eq === -1 ? long : `${long}=${arg.slice(eq + 1)}`);
-    if (eq === -1 && TAKES_VALUE.has(long) && i + 1 < argv.length) out.push(argv[++i]);
-  }
-  return out;
+  return rewriteFlagsAfter(argv, verb, flags, TAKES_VALUE);
 }
 
 /** Octopoda's paging of version lists: newest first, `offset` newest skipped, `limit` shown (defaults 0 and 5). */
