@@ -25,6 +25,7 @@ CREATE TABLE "node_app" (
     "app" TEXT NOT NULL,
     "node" TEXT NOT NULL,
     "version" TEXT NOT NULL DEFAULT '',
+    "reported_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updated_at" TIMESTAMP(3) NOT NULL,
 
     CONSTRAINT "node_app_pkey" PRIMARY KEY ("scenario","app","node")

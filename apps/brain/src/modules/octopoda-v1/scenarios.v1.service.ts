@@ -82,7 +82,7 @@ export class ScenariosV1Service {
     );
     if (heads.some((head) => !head)) return 'ErrorNodeAppError';
     for (const [i, { node, app, version }] of nodeApps.entries()) {
-      if (heads[i] !== version) await this.repo.recordNodeApp(name, app, node, heads[i]);
+      if (heads[i] !== version) await this.repo.recordNodeApp(name, app, node, heads[i], new Date());
     }
     await this.scenarios.finished((await this.scenarios.update(name, FIX_MESSAGE, caller)).id);
     return null;

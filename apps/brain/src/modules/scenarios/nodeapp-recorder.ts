@@ -57,11 +57,14 @@ export class NodeAppRecorder implements OnModuleInit {
         this.logger.warn({ task: task.id, node: invocation.node }, 'nodeapp change without an outcome');
         continue;
       }
+      // When the node made the report: an old task read late (Octopoda's /taskstate) cannot roll the record back.
+      const at = invocation.endedAt ?? task.doneAt ?? new Date();
       await this.scenarios.recordNodeApp(
         changed.scenario,
         changed.app,
         invocation.node,
         outcome.data.version,
+        at,
       );
     }
   }

@@ -178,6 +178,33 @@ describe('scenarios: apply runs through /api/v2 (real Postgres, Redis, BullMQ; f
     expect(run.steps[0].detail).toMatch(/tentacle-1: /);
   });
 
+  it('never lets an older nodeapp report replace a newer one (a task read late)', async () => {
+    const repo = t.brain.app.get(ScenariosRepository);
+    const now = Date.now();
+    const head = () =>
+      repo
+        .find('helloWorld')
+        .then((s) =>
+          s!.apps.find((a) => a.name === 'helloPrinter')!.nodeApps.find((n) => n.node === 'tentacle-1'),
+        );
+    expect(
+      await repo.recordNodeApp('helloWorld', 'helloPrinter', 'tentacle-1', 'b'.repeat(40), new Date(now)),
+    ).toBe(true);
+    expect(
+      await repo.recordNodeApp(
+        'helloWorld',
+        'helloPrinter',
+        'tentacle-1',
+        'a'.repeat(40),
+        new Date(now - 1000),
+      ),
+    ).toBe(false);
+    expect((await head())!.version).toBe('b'.repeat(40));
+    expect(
+      await repo.recordNodeApp('helloWorld', 'helloPrinter', 'tentacle-1', 'b'.repeat(40), new Date(now + 1)),
+    ).toBe(false);
+  });
+
   it('lets only one of two racing runs of a scenario start (a unique index, not just a check)', async () => {
     const repo = t.brain.app.get(ScenariosRepository);
     const run = (id: string) => ({ id, scenario: 'raced', target: 'start', message: '', stopOnError: false });
@@ -185,5 +212,13 @@ describe('scenarios: apply runs through /api/v2 (real Postgres, Redis, BullMQ; f
     expect([a, b].filter(Boolean)).toHaveLength(1);
     await repo.endRun((a ?? b)!.id, 'success', null);
     expect(await repo.createRun(run('race-c'), [])).not.toBeNull();
+  });
+
+  it('queues a run stored without its job when the brain starts (it stopped between the two)', async () => {
+    const repo = t.brain.app.get(ScenariosRepository);
+    const orphan = { id: 'orphan', scenario: 'orphaned', target: 'start', message: '', stopOnError: false };
+    expect(await repo.createRun(orphan, [])).not.toBeNull();
+    await t.restart();
+    expect((await ended('orphan')).state).toBe('success');
   });
 });

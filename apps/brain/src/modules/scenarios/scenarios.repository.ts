@@ -95,24 +95,37 @@ export class ScenariosRepository {
   }
 
   /**
-   * Records a node's report of a nodeapp's version. A version different from the one on record marks the scenario
-   * for a new version; the same report again (a task recorded by its waiter and by the listener) changes nothing.
+   * Records a node's report of a nodeapp's version, made at `at`. A version different from the one on record marks
+   * the scenario for a new version; the same report again (a task recorded by its waiter and by the listener), or
+   * an older one read late, changes nothing.
    */
-  async recordNodeApp(scenario: string, app: string, node: string, version: string): Promise<boolean> {
+  async recordNodeApp(
+    scenario: string,
+    app: string,
+    node: string,
+    version: string,
+    at: Date,
+  ): Promise<boolean> {
     const known = await this.prisma.scenarioApp.count({ where: { scenario, name: app } });
     if (!known) return false;
     const where = { scenario, app, node };
+    const newer = { ...where, reportedAt: { lte: at } };
+    await this.prisma.nodeApp.updateMany({ where: { ...newer, version }, data: { reportedAt: at } });
     let changed =
       (
         await this.prisma.nodeApp.updateMany({
-          where: { ...where, version: { not: version } },
-          data: { version },
+          where: { ...newer, version: { not: version } },
+          data: { version, reportedAt: at },
         })
       ).count > 0;
     if (!changed && (await this.prisma.nodeApp.count({ where })) === 0) {
       changed =
-        (await this.prisma.nodeApp.createMany({ data: [{ ...where, version }], skipDuplicates: true }))
-          .count > 0;
+        (
+          await this.prisma.nodeApp.createMany({
+            data: [{ ...where, version, reportedAt: at }],
+            skipDuplicates: true,
+          })
+        ).count > 0;
     }
     if (changed) await this.prisma.scenario.update({ where: { name: scenario }, data: { dirty: true } });
     return changed;
@@ -218,6 +231,10 @@ export class ScenariosRepository {
       take: limit,
       include: { steps: { orderBy: { index: 'asc' } } },
     });
+  }
+
+  runningRuns(): Promise<ScenarioRun[]> {
+    return this.prisma.scenarioRun.findMany({ where: { state: 'running' } });
   }
 
   /** A run of this scenario still going, if any (one at a time per scenario). */

@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { ScenarioSpec } from '@octopod/scenario';
 import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
@@ -35,13 +35,32 @@ const RUN_WAIT_MS = 30 * 60_000;
 
 /** Scenarios: apply targets as runs (BullMQ), versions, resets; what a caller's workgroup may see of them. */
 @Injectable()
-export class ScenariosService {
+export class ScenariosService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('scenarios');
+
   constructor(
     private readonly repo: ScenariosRepository,
     private readonly nodes: NodesService,
     private readonly blobs: BlobService,
     @InjectQueue(Queues.scenarios) private readonly queue: Queue,
   ) {}
+
+  /**
+   * A run stored but never queued (the brain stopped between the two) would keep its scenario busy for good: queue
+   * it now. Runs whose job exists are left to BullMQ (a stalled one is run again by itself); the job id makes a
+   * second instance doing the same harmless.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      for (const run of await this.repo.runningRuns()) {
+        if (await this.queue.getJob(`apply-${run.id}`)) continue;
+        this.logger.warn({ run: run.id, scenario: run.scenario }, 'queueing a run that had no job');
+        await this.queue.add('apply', { runId: run.id }, { jobId: `apply-${run.id}`, ...KEEP_JOBS });
+      }
+    } catch (error) {
+      this.logger.error({ error: (error as Error).message }, 'could not look for runs without a job');
+    }
+  }
 
   /** Checks the folder (fields, scripts, aliases, nodes known and healthy), plans the target and starts the run. */
   async apply(request: ApplyRequest, caller: Caller): Promise<RunWithSteps> {

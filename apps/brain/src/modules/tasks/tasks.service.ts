@@ -34,6 +34,9 @@ export interface TaskRequest {
   scopePath?: string;
 }
 
+/** How often a waiter looks at a task's stored state besides listening for its end. */
+const FINISHED_POLL_MS = 2_000;
+
 @Injectable()
 export class TasksService {
   constructor(
@@ -121,26 +124,35 @@ export class TasksService {
     return task;
   }
 
-  /** Waits until the task has ended (every invocation did); answers it as stored then. */
+  /**
+   * Waits until the task has ended (every invocation did); answers it as stored then. The end is announced in this
+   * process when this process holds the nodes; the stored state is also looked at every few seconds, so a waiter on
+   * another brain instance learns it too.
+   */
   async finished(taskId: string): Promise<TaskWithInvocations> {
     await new Promise<void>((resolve, reject) => {
-      const stop = this.events.subscribe(taskId, (event) => {
-        if (event.type !== 'done') return;
+      let timer: NodeJS.Timeout | undefined;
+      let settled = false;
+      const done = (error?: Error) => {
+        if (settled) return;
+        settled = true;
         stop();
-        resolve();
+        clearTimeout(timer);
+        if (error) reject(error);
+        else resolve();
+      };
+      const stop = this.events.subscribe(taskId, (event) => {
+        if (event.type === 'done') done();
       });
-      // Already done before we listened?
-      void this.get(taskId).then(
-        (task) => {
-          if (!task.doneAt) return;
-          stop();
-          resolve();
-        },
-        (error: Error) => {
-          stop();
-          reject(error);
-        },
-      );
+      const check = () =>
+        void this.get(taskId).then(
+          (task) => {
+            if (task.doneAt) done();
+            else if (!settled) timer = setTimeout(check, FINISHED_POLL_MS);
+          },
+          (error: Error) => done(error),
+        );
+      check();
     });
     return this.get(taskId);
   }

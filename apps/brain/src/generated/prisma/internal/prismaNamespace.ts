@@ -2006,6 +2006,7 @@ export const NodeAppScalarFieldEnum = {
   app: 'app',
   node: 'node',
   version: 'version',
+  reportedAt: 'reportedAt',
   updatedAt: 'updatedAt'
 } as const
 

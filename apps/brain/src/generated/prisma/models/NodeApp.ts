@@ -29,6 +29,7 @@ export type NodeAppMinAggregateOutputType = {
   app: string | null
   node: string | null
   version: string | null
+  reportedAt: Date | null
   updatedAt: Date | null
 }
 
@@ -37,6 +38,7 @@ export type NodeAppMaxAggregateOutputType = {
   app: string | null
   node: string | null
   version: string | null
+  reportedAt: Date | null
   updatedAt: Date | null
 }
 
@@ -45,6 +47,7 @@ export type NodeAppCountAggregateOutputType = {
   app: number
   node: number
   version: number
+  reportedAt: number
   updatedAt: number
   _all: number
 }
@@ -55,6 +58,7 @@ export type NodeAppMinAggregateInputType = {
   app?: true
   node?: true
   version?: true
+  reportedAt?: true
   updatedAt?: true
 }
 
@@ -63,6 +67,7 @@ export type NodeAppMaxAggregateInputType = {
   app?: true
   node?: true
   version?: true
+  reportedAt?: true
   updatedAt?: true
 }
 
@@ -71,6 +76,7 @@ export type NodeAppCountAggregateInputType = {
   app?: true
   node?: true
   version?: true
+  reportedAt?: true
   updatedAt?: true
   _all?: true
 }
@@ -152,6 +158,7 @@ export type NodeAppGroupByOutputType = {
   app: string
   node: string
   version: string
+  reportedAt: Date
   updatedAt: Date
   _count: NodeAppCountAggregateOutputType | null
   _min: NodeAppMinAggregateOutputType | null
@@ -181,6 +188,7 @@ export type NodeAppWhereInput = {
   app?: Prisma.StringFilter<"NodeApp"> | string
   node?: Prisma.StringFilter<"NodeApp"> | string
   version?: Prisma.StringFilter<"NodeApp"> | string
+  reportedAt?: Prisma.DateTimeFilter<"NodeApp"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"NodeApp"> | Date | string
   owner?: Prisma.XOR<Prisma.ScenarioAppScalarRelationFilter, Prisma.ScenarioAppWhereInput>
 }
@@ -190,6 +198,7 @@ export type NodeAppOrderByWithRelationInput = {
   app?: Prisma.SortOrder
   node?: Prisma.SortOrder
   version?: Prisma.SortOrder
+  reportedAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   owner?: Prisma.ScenarioAppOrderByWithRelationInput
 }
@@ -203,6 +212,7 @@ export type NodeAppWhereUniqueInput = Prisma.AtLeast<{
   app?: Prisma.StringFilter<"NodeApp"> | string
   node?: Prisma.StringFilter<"NodeApp"> | string
   version?: Prisma.StringFilter<"NodeApp"> | string
+  reportedAt?: Prisma.DateTimeFilter<"NodeApp"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"NodeApp"> | Date | string
   owner?: Prisma.XOR<Prisma.ScenarioAppScalarRelationFilter, Prisma.ScenarioAppWhereInput>
 }, "scenario_app_node">
@@ -212,6 +222,7 @@ export type NodeAppOrderByWithAggregationInput = {
   app?: Prisma.SortOrder
   node?: Prisma.SortOrder
   version?: Prisma.SortOrder
+  reportedAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   _count?: Prisma.NodeAppCountOrderByAggregateInput
   _max?: Prisma.NodeAppMaxOrderByAggregateInput
@@ -226,12 +237,14 @@ export type NodeAppScalarWhereWithAggregatesInput = {
   app?: Prisma.StringWithAggregatesFilter<"NodeApp"> | string
   node?: Prisma.StringWithAggregatesFilter<"NodeApp"> | string
   version?: Prisma.StringWithAggregatesFilter<"NodeApp"> | string
+  reportedAt?: Prisma.DateTimeWithAggregatesFilter<"NodeApp"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"NodeApp"> | Date | string
 }
 
 export type NodeAppCreateInput = {
   node: string
   version?: string
+  reportedAt?: Date | string
   updatedAt?: Date | string
   owner: Prisma.ScenarioAppCreateNestedOneWithoutNodeAppsInput
 }
@@ -241,12 +254,14 @@ export type NodeAppUncheckedCreateInput = {
   app: string
   node: string
   version?: string
+  reportedAt?: Date | string
   updatedAt?: Date | string
 }
 
 export type NodeAppUpdateInput = {
   node?: Prisma.StringFieldUpdateOperationsInput | string
   version?: Prisma.StringFieldUpdateOperationsInput | string
+  reportedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   owner?: Prisma.ScenarioAppUpdateOneRequiredWithoutNodeAppsNestedInput
 }
@@ -256,6 +271,7 @@ export type NodeAppUncheckedUpdateInput = {
   app?: Prisma.StringFieldUpdateOperationsInput | string
   node?: Prisma.StringFieldUpdateOperationsInput | string
   version?: Prisma.StringFieldUpdateOperationsInput | string
+  reportedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -264,12 +280,14 @@ export type NodeAppCreateManyInput = {
   app: string
   node: string
   version?: string
+  reportedAt?: Date | string
   updatedAt?: Date | string
 }
 
 export type NodeAppUpdateManyMutationInput = {
   node?: Prisma.StringFieldUpdateOperationsInput | string
   version?: Prisma.StringFieldUpdateOperationsInput | string
+  reportedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -278,6 +296,7 @@ export type NodeAppUncheckedUpdateManyInput = {
   app?: Prisma.StringFieldUpdateOperationsInput | string
   node?: Prisma.StringFieldUpdateOperationsInput | string
   version?: Prisma.StringFieldUpdateOperationsInput | string
+  reportedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -302,6 +321,7 @@ export type NodeAppCountOrderByAggregateInput = {
   app?: Prisma.SortOrder
   node?: Prisma.SortOrder
   version?: Prisma.SortOrder
+  reportedAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
 
@@ -310,6 +330,7 @@ export type NodeAppMaxOrderByAggregateInput = {
   app?: Prisma.SortOrder
   node?: Prisma.SortOrder
   version?: Prisma.SortOrder
+  reportedAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
 
@@ -318,6 +339,7 @@ export type NodeAppMinOrderByAggregateInput = {
   app?: Prisma.SortOrder
   node?: Prisma.SortOrder
   version?: Prisma.SortOrder
+  reportedAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
 
@@ -366,12 +388,14 @@ export type NodeAppUncheckedUpdateManyWithoutOwnerNestedInput = {
 export type NodeAppCreateWithoutOwnerInput = {
   node: string
   version?: string
+  reportedAt?: Date | string
   updatedAt?: Date | string
 }
 
 export type NodeAppUncheckedCreateWithoutOwnerInput = {
   node: string
   version?: string
+  reportedAt?: Date | string
   updatedAt?: Date | string
 }
 
@@ -409,30 +433,35 @@ export type NodeAppScalarWhereInput = {
   app?: Prisma.StringFilter<"NodeApp"> | string
   node?: Prisma.StringFilter<"NodeApp"> | string
   version?: Prisma.StringFilter<"NodeApp"> | string
+  reportedAt?: Prisma.DateTimeFilter<"NodeApp"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"NodeApp"> | Date | string
 }
 
 export type NodeAppCreateManyOwnerInput = {
   node: string
   version?: string
+  reportedAt?: Date | string
   updatedAt?: Date | string
 }
 
 export type NodeAppUpdateWithoutOwnerInput = {
   node?: Prisma.StringFieldUpdateOperationsInput | string
   version?: Prisma.StringFieldUpdateOperationsInput | string
+  reportedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
 export type NodeAppUncheckedUpdateWithoutOwnerInput = {
   node?: Prisma.StringFieldUpdateOperationsInput | string
   version?: Prisma.StringFieldUpdateOperationsInput | string
+  reportedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
 export type NodeAppUncheckedUpdateManyWithoutOwnerInput = {
   node?: Prisma.StringFieldUpdateOperationsInput | string
   version?: Prisma.StringFieldUpdateOperationsInput | string
+  reportedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -443,6 +472,7 @@ export type NodeAppSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   app?: boolean
   node?: boolean
   version?: boolean
+  reportedAt?: boolean
   updatedAt?: boolean
   owner?: boolean | Prisma.ScenarioAppDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["nodeApp"]>
@@ -452,6 +482,7 @@ export type NodeAppSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Exten
   app?: boolean
   node?: boolean
   version?: boolean
+  reportedAt?: boolean
   updatedAt?: boolean
   owner?: boolean | Prisma.ScenarioAppDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["nodeApp"]>
@@ -461,6 +492,7 @@ export type NodeAppSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Exten
   app?: boolean
   node?: boolean
   version?: boolean
+  reportedAt?: boolean
   updatedAt?: boolean
   owner?: boolean | Prisma.ScenarioAppDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["nodeApp"]>
@@ -470,10 +502,11 @@ export type NodeAppSelectScalar = {
   app?: boolean
   node?: boolean
   version?: boolean
+  reportedAt?: boolean
   updatedAt?: boolean
 }
 
-export type NodeAppOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"scenario" | "app" | "node" | "version" | "updatedAt", ExtArgs["result"]["nodeApp"]>
+export type NodeAppOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"scenario" | "app" | "node" | "version" | "reportedAt" | "updatedAt", ExtArgs["result"]["nodeApp"]>
 export type NodeAppInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   owner?: boolean | Prisma.ScenarioAppDefaultArgs<ExtArgs>
 }
@@ -494,6 +527,10 @@ export type $NodeAppPayload<ExtArgs extends runtime.Types.Extensions.InternalArg
     app: string
     node: string
     version: string
+    /**
+     * When the node's report was made (a task's end): an older report read later never replaces a newer one.
+     */
+    reportedAt: Date
     updatedAt: Date
   }, ExtArgs["result"]["nodeApp"]>
   composites: {}
@@ -923,6 +960,7 @@ export interface NodeAppFieldRefs {
   readonly app: Prisma.FieldRef<"NodeApp", 'String'>
   readonly node: Prisma.FieldRef<"NodeApp", 'String'>
   readonly version: Prisma.FieldRef<"NodeApp", 'String'>
+  readonly reportedAt: Prisma.FieldRef<"NodeApp", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"NodeApp", 'DateTime'>
 }
     
