@@ -119,10 +119,10 @@ start() {
   node tools/quickstart/octl.js file ls @fstore/quickstart tentacle-1 -o table || true
   echo
   say "deploying the helloWorld scenario (octl scen apply examples/helloWorld default -m 'quick start')"
-  node tools/quickstart/octl.js scen apply examples/helloWorld default -m 'quick start' ||
+  node tools/quickstart/octl.js scen apply examples/helloWorld default -m 'quick start' -o table ||
     die "the helloWorld scenario did not deploy; see .run/quickstart/logs/brain.log"
   say "its versions (octl scen version helloWorld)"
-  node tools/quickstart/octl.js scen version helloWorld || die "could not list the versions of helloWorld"
+  node tools/quickstart/octl.js -o table scen version helloWorld || die "could not list the versions of helloWorld"
   cat <<EOF
 
 Octopod is running: name server :3455/:3456, brain API https://127.0.0.1:12345 (docs at /api/docs), 3 tentacles.

@@ -29,6 +29,11 @@ describe('progressLines', () => {
     ]);
   });
 
+  it('counts a single step and stage in the singular', () => {
+    const planned = run([step(0, 0, 'script', { app: 'web', target: 'greet' })]);
+    expect(progressLines(undefined, planned)[0]).toMatch(/\(1 step in 1 stage\)$/);
+  });
+
   it("shows a failed node with its error, and the step's detail only when the nodes do not say it", () => {
     const lines = follow(defaultRun({ failing: true })).flat();
     expect(lines).toContain('  start    helloPrinter  tentacle-2  failed: exit status 3');

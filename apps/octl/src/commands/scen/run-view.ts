@@ -84,7 +84,8 @@ function stagesOf(run: ScenarioRun): number[] {
 function runHeader(run: ScenarioRun): string {
   const stages = stagesOf(run).length;
   const message = run.message ? ` "${oneLine(run.message, 60)}"` : '';
-  return `run ${run.id}: ${run.scenario}, target ${run.target}${message} (${run.steps.length} steps in ${stages} stages)`;
+  const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return `run ${run.id}: ${run.scenario}, target ${run.target}${message} (${count(run.steps.length, 'step')} in ${count(stages, 'stage')})`;
 }
 
 function stageHeader(n: number, total: number, steps: readonly ScenarioRunStep[]): string {
