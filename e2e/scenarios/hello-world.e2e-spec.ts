@@ -99,6 +99,15 @@ describe('scenario helloWorld end to end', () => {
     ).toEqual(['after greet']);
   });
 
+  it('stop runs the stop scripts in their order, on every node of each app', async () => {
+    const run = await apply('stop');
+    expect(run.state).toBe('success');
+    expect(scriptStages(run, 'stop')).toEqual([['helloPrinter'], ['worldPrinter'], ['helloWorldPrinter']]);
+    expect(read('tentacle-1', 'helloPrinter', 'hello.txt')).toBe('stopped\n');
+    expect(read('tentacle-2', 'worldPrinter', 'world.txt')).toBe('stopped\n');
+    for (const node of NODES) expect(read(node, 'helloWorldPrinter', 'helloworld.txt')).toBe('stopped\n');
+  });
+
   it('reset is revert-like: files back (uncommitted ones removed), history appended on nodes and brain', async () => {
     const versions = await client.listScenarioVersions(SCENARIO, {});
     const first = versions.at(-1)!;
@@ -202,5 +211,9 @@ describe('scenario helloWorld end to end', () => {
     expect(existsSync(appDir('tentacle-1', 'helloPrinter'))).toBe(false);
     const gone = await client.getScenario(SCENARIO).catch((e: unknown) => e);
     expect((gone as OctopodApiError).status).toBe(404);
+    // The brain's side goes too: its git repository of the scenario, and the versions.
+    expect(existsSync(join(stack.dir, 'brain-workspace', '.octopod', 'scenarios', SCENARIO))).toBe(false);
+    const versions = await client.listScenarioVersions(SCENARIO, {}).catch((e: unknown) => e);
+    expect((versions as OctopodApiError).status).toBe(404);
   });
 });
