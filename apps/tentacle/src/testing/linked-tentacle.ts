@@ -26,7 +26,8 @@ export async function linkedTentacle(
   const { pki, brainCert, cleanups } = world;
   const brain = await FakeBrain.fromFiles(
     { caPath: pki.caPath, ...brainCert },
-    { heartbeatIntervalMs: 50, ...options.brain },
+    // Quick enough for clock estimates within a test, and three missed beats (750 ms) survive a loaded machine.
+    { heartbeatIntervalMs: 250, ...options.brain },
   );
   cleanups.push(() => brain.close());
   const dir = join(world.dir, `t${++count}`);
