@@ -34,6 +34,12 @@ export default [
               onlyDependOnLibsWithTags: ['scope:protocol'],
               allowedExternalImports: ['vitest'],
             },
+            // Log files use Node built-ins only: brain and tentacle both write and read them.
+            {
+              sourceTag: 'scope:logfiles',
+              onlyDependOnLibsWithTags: [],
+              allowedExternalImports: ['vitest'],
+            },
             // octl talks to the brain only through the SDK: no raw HTTP, no wire protocol.
             {
               sourceTag: 'scope:octl',

@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import { resolve } from 'node:path';
 
-const libs = ['protocol', 'pki', 'config', 'host', 'files', 'scenario', 'sdk', 'testing'];
+const libs = ['protocol', 'pki', 'config', 'host', 'files', 'logfiles', 'scenario', 'sdk', 'testing'];
 /** Tests import libraries from source, so no build is needed for unit and integration tiers. */
 const alias = Object.fromEntries(
   libs.map((lib) => [`@octopod/${lib}`, resolve(import.meta.dirname, `libs/${lib}/src/index.ts`)]),

@@ -14,6 +14,7 @@ import { RedisModule } from './core/redis/redis.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { EnrolmentModule } from './modules/enrolment/enrolment.module';
 import { FilesModule } from './modules/files/files.module';
+import { LogsModule } from './modules/logs/logs.module';
 import { ScenariosModule } from './modules/scenarios/scenarios.module';
 import { GatewayModule } from './modules/gateway/gateway.module';
 import { HealthController } from './modules/health/health.controller';
@@ -68,6 +69,7 @@ export class AppModule {
         NameServerModule,
         TasksModule,
         FilesModule,
+        LogsModule,
         ScenariosModule,
         AuditModule,
       );

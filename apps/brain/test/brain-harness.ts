@@ -40,6 +40,8 @@ export interface TestBrain {
       heartbeats?: boolean;
       execute?: FakeTentacleOptions['execute'];
       files?: FakeTentacleOptions['files'];
+      /** What `log.get` answers (the last lines of these); none: the node keeps no log files. */
+      logs?: FakeTentacleOptions['logs'];
     },
   ): FakeTentacle;
   /** Closes the brain and starts a new one on the same config, ports and database (state survives). */
@@ -99,7 +101,8 @@ export async function startTestBrain(
       caKey: options.caKey === false ? undefined : pki.caKeyPath,
     },
     workgroup: { rootPassword: ROOT_PASSWORD },
-    logger: { level: 'warn' },
+    // The harness logs through its own pino; tests write the brain's daily files here themselves.
+    logger: { level: 'warn', path: join(dir.path, 'log'), namePrefix: 'brain' },
     workspace: { root: join(dir.path, 'workspace'), store: join(dir.path, 'store') },
     // Small chunks and window, so tests of flow control and re-sends need no large files.
     files: { chunkBytes: 64 * 1024, windowBytes: 256 * 1024, idleTimeoutSeconds: 3 },
@@ -164,6 +167,7 @@ export async function startTestBrain(
         heartbeats: options.heartbeats,
         execute: options.execute,
         files: options.files,
+        logs: options.logs,
       });
       tentacles.push(tentacle);
       return tentacle;

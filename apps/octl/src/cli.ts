@@ -20,6 +20,7 @@ import { registerCmdCommands } from './commands/cmd/cmd.commands';
 import { rewriteCmdFlags } from './commands/cmd/cmd-argv';
 import { rewriteFileFlags } from './commands/file/file-argv';
 import { registerFileCommands } from './commands/file/file.commands';
+import { registerLogCommands } from './commands/log/log.commands';
 import { registerTaskCommands } from './commands/task/task.commands';
 import { registerTokenCommands } from './commands/token/token.commands';
 import { workgroupPlace, type WorkgroupPlace } from './commands/wg/current-path';
@@ -115,6 +116,7 @@ function buildProgram(io: CliIo, ctx: CliContext): Command {
   registerAuthCommands(program, ctx);
   registerTokenCommands(program, ctx);
   registerAuditCommand(program, ctx);
+  registerLogCommands(program, ctx);
   program.hook('preAction', () => void ctx.output()); // a bad -o fails before anything is done
   return program;
 }

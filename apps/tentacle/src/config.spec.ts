@@ -19,6 +19,7 @@ describe('parseConfig', () => {
     expect(config.logger).toEqual({
       path: '/var/octopoda/tentacle/log',
       namePrefix: 'tentacle',
+      rollDays: 7,
       level: 'info',
     });
     expect(config.workspace).toEqual({
@@ -74,8 +75,22 @@ describe('parseConfig', () => {
     expect(config.httpsNameServer.enable).toBe(false);
     expect(config.brain).toEqual({ name: 'b', ip: '10.0.0.2', port: 4000 });
     expect(config.heartbeat).toEqual({ reconnectInterval: 5, reconnectMax: 60 });
-    expect(config.logger.path).toBe('');
+    expect(config.logger).toMatchObject({ path: '', namePrefix: 'x', rollDays: 3 });
     expect(config.env).toEqual([{ key: 'A', value: '1' }]);
+  });
+
+  it('takes the log file prefix and retention from logger or TENTACLE_LOG_* variables', () => {
+    const env = { TENTACLE_LOG_NAME_PREFIX: 'agent', TENTACLE_LOG_ROLL_DAYS: '14' };
+    expect(parseConfig({ ssl, logger: { namePrefix: 'x', rollDays: 3 } }, env).logger).toMatchObject({
+      namePrefix: 'agent',
+      rollDays: 14,
+    });
+    expect(issuesOf({ ssl, logger: { rollDays: 1.5 } })).toEqual([
+      expect.stringMatching(/^logger\.rollDays: /),
+    ]);
+    expect(issuesOf({ ssl, logger: { rollDays: -1 } })).toEqual([
+      expect.stringMatching(/^logger\.rollDays: /),
+    ]);
   });
 
   it('makes relative paths absolute', () => {

@@ -57,9 +57,11 @@ export const configSchema = z
       }),
     logger: z
       .object({
-        /** Directory of the log file; empty = stdout only. */
+        /** Directory of the daily log files `<namePrefix>_YYYY_MM_DD.log`; empty = stdout only. */
         path: z.string().default('/var/octopoda/tentacle/log'),
         namePrefix: z.string().min(1).default('tentacle'),
+        /** Days of log files kept, today's included; 0 keeps them all. */
+        rollDays: numeric(z.number().int().nonnegative()).default(7),
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
       })
       .prefault({}),
@@ -109,6 +111,8 @@ const ENV_OVERRIDES: EnvOverrides = {
   TENTACLE_RECONNECT_MAX: ['heartbeat', 'reconnectMax'],
   TENTACLE_LOG_PATH: ['logger', 'path'],
   TENTACLE_LOG_LEVEL: ['logger', 'level'],
+  TENTACLE_LOG_NAME_PREFIX: ['logger', 'namePrefix'],
+  TENTACLE_LOG_ROLL_DAYS: ['logger', 'rollDays'],
   TENTACLE_WORKSPACE_ROOT: ['workspace', 'root'],
   TENTACLE_WORKSPACE_STORE: ['workspace', 'store'],
   TENTACLE_STATE_DIR: ['state', 'dir'],

@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { DailyLogFile } from '@octopod/logfiles';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import type { TentacleConfig } from './config';
 
@@ -8,40 +7,33 @@ export type { Logger } from 'pino';
 
 export interface TentacleLogger {
   logger: Logger;
-  /** Writes out what is buffered for the log file; call before exiting. */
-  flush(): void;
+  /** Closes the log file (later lines go to stdout only). */
+  close(): Promise<void>;
 }
 
-/** pino JSON to stdout, and to `<logger.path>/<namePrefix>.log` when a path is set. */
+/**
+ * pino JSON to stdout, and, when `logger.path` is set, to the daily files `<path>/<namePrefix>_YYYY_MM_DD.log`
+ * (a new file at local midnight, `rollDays` days kept) that `log.get` reads. `stdout: false` is for tests.
+ */
 export function createLogger(
   options: TentacleConfig['logger'],
   base: Record<string, unknown> = {},
+  { stdout = true }: { stdout?: boolean } = {},
 ): TentacleLogger {
-  const streams: pino.StreamEntry[] = [
-    { level: options.level as pino.Level, stream: pino.destination({ dest: 1, sync: true }) },
-  ];
-  let file: (pino.DestinationStream & { flushSync?: () => void }) | undefined;
-  if (options.path) {
-    mkdirSync(options.path, { recursive: true });
-    file = pino.destination({
-      dest: join(options.path, `${options.namePrefix}.log`),
-      sync: false,
-      mkdir: true,
-    });
-    streams.push({ level: options.level as pino.Level, stream: file });
-  }
+  const level = options.level as pino.Level;
+  const streams: pino.StreamEntry[] = [];
+  if (stdout) streams.push({ level, stream: pino.destination({ dest: 1, sync: true }) });
+  const file = options.path
+    ? DailyLogFile.open({ dir: options.path, prefix: options.namePrefix, rollDays: options.rollDays })
+    : undefined;
+  if (file) streams.push({ level, stream: file });
   const logger = pino(
     { level: options.level, base: { pid: process.pid, hostname: hostname(), ...base } },
     pino.multistream(streams),
   );
   return {
     logger,
-    flush: () => {
-      try {
-        file?.flushSync?.();
-      } catch {
-        // Nothing buffered, or the file is gone; losing the tail of a log must not block exit.
-      }
-    },
+    // Lines reach the file synchronously, so exiting right after a line loses nothing; no flush is needed.
+    close: async () => file?.close(),
   };
 }

@@ -1,6 +1,6 @@
 import { CloseCode } from '@octopod/protocol';
 import { makeTempDir, makeTestPki, spawnProcess, type SpawnedProcess } from '@octopod/testing';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -62,7 +62,11 @@ describe('tentacle main', () => {
     const connection = brain.connections.at(-1)!;
     expect(await tentacle.stop(4000)).toBe(0);
     expect(await connection.closed).toMatchObject({ code: CloseCode.normal });
-    expect(readFileSync(join(logDir, 'agent.log'), 'utf8')).toContain('"msg":"ready"');
+    // A daily file, `<namePrefix>_YYYY_MM_DD.log` (the day it was written, should the test cross midnight).
+    const logFiles = readdirSync(logDir).filter((name) => /^agent_\d{4}_\d\d_\d\d\.log$/.test(name));
+    expect(logFiles).not.toEqual([]);
+    const written = logFiles.map((name) => readFileSync(join(logDir, name), 'utf8')).join('');
+    expect(written).toContain('"msg":"ready"');
   });
 
   it('takes the config file and name from TENTACLE_* variables', async () => {

@@ -56,13 +56,12 @@ function configOrExit(path: string | undefined, usage: string): TentacleConfig {
 
 /** Runs the agent until a signal (exit 0) or a revocation (exit 3). */
 function run(config: TentacleConfig): void {
-  const { logger, flush } = createLogger(config.logger, { name: config.name });
+  const { logger } = createLogger(config.logger, { name: config.name });
   let tentacle: ReturnType<typeof startTentacle>;
   try {
     tentacle = startTentacle(config, { logger });
   } catch (error) {
     logger.fatal({ err: (error as Error).message }, 'cannot start');
-    flush();
     process.exit(EXIT_CONFIG);
   }
   logger.info({ version: tentacleVersion(), name: config.name }, 'tentacle starting');
@@ -74,13 +73,11 @@ function run(config: TentacleConfig): void {
     logger.info({ why }, 'shutting down');
     const limit = setTimeout(() => {
       logger.warn('link did not close in time; exiting anyway');
-      flush();
       process.exit(exitCode);
     }, SHUTDOWN_LIMIT_MS);
     limit.unref();
     void tentacle.stop().finally(() => {
       logger.info('stopped');
-      flush();
       process.exit(exitCode);
     });
   };

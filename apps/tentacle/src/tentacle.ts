@@ -9,6 +9,7 @@ import type { EventEmitter } from 'node:events';
 import { TaskRunner } from './exec/task-runner';
 import { filesRoots } from './files/file-roots';
 import { NodeFiles } from './files/node-files';
+import { logFiles } from './logs/log-service';
 import { NodeApps } from './nodeapps/node-apps';
 import { tentacleVersion } from './version';
 import pino from 'pino';
@@ -104,6 +105,7 @@ export function startTentacle(config: TentacleConfig, deps: TentacleDeps = {}): 
     tasks,
     files,
     nodeapps,
+    logs: logFiles(config.logger),
     logger,
     helloTimeoutMs: deps.helloTimeoutMs,
     random: deps.random,

@@ -83,5 +83,6 @@ export {
   type TransferFormat,
   type TreeEntry,
 } from './files';
+export { MAX_LOG_LINES, logGetSchema, logLinesSchema, type LogGet, type LogLines } from './logs';
 export * from './transfer';
 export * from './nodeapps';

@@ -22,6 +22,7 @@ import {
   fileTreeResultSchema,
   fileTreeSchema,
 } from './files';
+import { logGetSchema, logLinesSchema } from './logs';
 import { nodeAppListResultSchema, nodeAppListSchema } from './nodeapps';
 
 const nodeName = z
@@ -119,6 +120,7 @@ export const upstreamSchemas = {
   'file.abort': fileAbortSchema,
   'file.tree.result': fileTreeResultSchema,
   'nodeapp.list.result': nodeAppListResultSchema,
+  'log.lines': logLinesSchema,
 } as const;
 
 /** Messages the brain sends (downstream). */
@@ -139,6 +141,7 @@ export const downstreamSchemas = {
   'file.abort': fileAbortSchema,
   'file.tree': fileTreeSchema,
   'nodeapp.list': nodeAppListSchema,
+  'log.get': logGetSchema,
 } as const;
 
 export type SchemaMap = Record<string, z.ZodType>;

@@ -39,6 +39,7 @@ function pair(
     'file.abort': noop,
     'file.tree.result': noop,
     'nodeapp.list.result': noop,
+    'log.lines': noop,
     ...brainHandlers,
   });
   const tentacle = new Peer<Down, Up>(tentacleSocket, downstreamSchemas, {
@@ -58,6 +59,7 @@ function pair(
     'file.abort': noop,
     'file.tree': noop,
     'nodeapp.list': noop,
+    'log.get': noop,
     ...tentacleHandlers,
   });
   const pump = async () => {

@@ -30,6 +30,7 @@ export type {
   BrainInfo,
   Node,
   NodeList,
+  NodeLogs,
   NodeStatus,
   ResolveNodesRequest,
   ResolveNodesResult,

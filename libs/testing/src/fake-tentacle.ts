@@ -44,7 +44,12 @@ export interface FakeTentacleOptions {
    * `execute`; scripts and commands with `app` run through `execute` as any other.
    */
   nodeapps?: FakeNodeAppsOptions;
+  /** The node's log, oldest line first, that `log.get` answers from; default a few JSON lines naming the node. */
+  logs?: string[];
 }
+
+/** What `log.get` with `maxLines: 0` returns, as a real tentacle. */
+const DEFAULT_LOG_LINES = 30;
 
 /**
  * A scriptable tentacle over a real mTLS WebSocket, for brain tests: says hello, heartbeats on request or
@@ -67,6 +72,8 @@ export class FakeTentacle {
   readonly files: FakeFiles;
   /** Nodeapps: versions (`nodeapps.get('app@scen')`, newest first), scripts run in them. */
   readonly nodeapps: FakeNodeApps;
+  /** The node's log lines (`options.logs`, or a default), oldest first: `log.get` answers the last of them. */
+  readonly logs: string[];
   closed: { code: number; reason: string } | undefined;
   /** Set when the gateway refused the WebSocket upgrade (HTTP status, its refusal header, body message). */
   refused: { status: number; code: string; message: string } | undefined;
@@ -95,6 +102,7 @@ export class FakeTentacle {
       (invocationId, ok, error) => this.pushFinished(invocationId, ok, error),
     );
     this.nodeapps = new FakeNodeApps(options.name, options.nodeapps);
+    this.logs = options.logs ?? defaultLogs(options.name);
     const handlers: HandlerMap<Down, Up> = {
       welcome: () => undefined,
       'heartbeat.ack': (ack) => void this.clock.add(clockSample(ack.t1, ack.t2, ack.t3, Date.now())),
@@ -134,6 +142,10 @@ export class FakeTentacle {
       'file.abort': (abort) => this.files.transfers.abort(abort),
       'file.tree': (tree) => this.files.tree(tree),
       'nodeapp.list': (list) => this.nodeapps.list(list),
+      'log.get': ({ maxLines }) => {
+        const lines = this.logs.slice(-(maxLines > 0 ? maxLines : DEFAULT_LOG_LINES));
+        return { kind: 'log.lines', body: { lines, maxDaysBefore: 0 } };
+      },
     };
     this.peer = new Peer(this.socket, downstreamSchemas, handlers);
     this.socket.on('message', (data, isBinary) => {
@@ -316,4 +328,27 @@ export class FakeTentacle {
       this.socket.close(1000);
     return this.closedPromise;
   }
+}
+
+/** A few lines as a tentacle's pino logger writes them. */
+function defaultLogs(name: string): string[] {
+  const start = Date.UTC(2026, 0, 1, 8);
+  const line = (offsetMs: number, fields: Record<string, unknown>) =>
+    JSON.stringify({ level: 30, time: start + offsetMs, name, ...fields });
+  return [
+    line(0, { version: 'fake-1.0', msg: 'tentacle starting' }),
+    line(1000, { brain: 'brain', msg: 'connected' }),
+    line(2000, {
+      invocationId: 'fake-invocation',
+      taskId: 'fake-task',
+      kind: 'command',
+      msg: 'task accepted',
+    }),
+    line(3000, {
+      invocationId: 'fake-invocation',
+      taskId: 'fake-task',
+      state: 'success',
+      msg: 'task finished',
+    }),
+  ];
 }

@@ -69,6 +69,8 @@ export class TaskRunner implements TaskService {
   private readonly host: InvocationHost | undefined;
   private readonly nodeAppHost: NodeAppInvocationHost | undefined;
   private readonly running = new Map<string, RunningInvocation>();
+  /** The task of each invocation accepted since start and not yet acknowledged: every log line about it names it. */
+  private readonly taskIds = new Map<string, string>();
   /** Results sent and not yet answered, with the uplink they went through. */
   private readonly inFlight = new Map<string, TaskUplink>();
   private readonly retryTimers = new Set<NodeJS.Timeout>();
@@ -138,12 +140,14 @@ export class TaskRunner implements TaskService {
       setImmediate(() => this.simulate(id));
       return accepted(id, false);
     }
+    this.taskIds.set(id, body.taskId);
     let localStartAt: number | null = null;
     if (body.startAt !== null) {
       const estimate = this.uplink?.estimate() ?? null;
       const decision = decideAlignment(body.startAt, body.maxAlignErrorMs, estimate, Date.now());
       if (!decision.ok) {
-        this.log.warn({ invocationId: id, reason: decision.reason }, 'aligned start refused');
+        this.log.warn({ ...this.about(id), reason: decision.reason }, 'aligned start refused');
+        this.taskIds.delete(id);
         return assignError('align_refused', decision.reason);
       }
       localStartAt = decision.localStartAt;
@@ -151,16 +155,14 @@ export class TaskRunner implements TaskService {
     try {
       await this.journal.accept(id);
     } catch (error) {
-      this.log.error({ invocationId: id, err: (error as Error).message }, 'cannot journal an invocation');
+      this.log.error({ ...this.about(id), err: (error as Error).message }, 'cannot journal an invocation');
+      this.taskIds.delete(id);
       return assignError('journal_failed', `cannot record the invocation: ${(error as Error).message}`);
     }
     const invocation = this.invocationOf(body);
     this.running.set(id, invocation);
     invocation.schedule(localStartAt);
-    this.log.info(
-      { invocationId: id, taskId: body.taskId, kind: body.kind, background: body.background },
-      'task accepted',
-    );
+    this.log.info({ ...this.about(id), kind: body.kind, background: body.background }, 'task accepted');
     return accepted(id, false);
   }
 
@@ -180,6 +182,7 @@ export class TaskRunner implements TaskService {
     for (const id of invocationIds) {
       this.spool.remove(id);
       this.inFlight.delete(id);
+      this.taskIds.delete(id);
     }
   }
 
@@ -245,9 +248,9 @@ export class TaskRunner implements TaskService {
     this.running.delete(id);
     this.keep(result);
     this.journal.finish(id).catch((error: Error) => {
-      this.log.warn({ invocationId: id, err: error.message }, 'cannot journal the end of an invocation');
+      this.log.warn({ ...this.about(id), err: error.message }, 'cannot journal the end of an invocation');
     });
-    this.log.info({ invocationId: id, state: result.state, error: result.error }, 'task finished');
+    this.log.info({ ...this.about(id), state: result.state, error: result.error }, 'task finished');
     this.send(result);
     if (this.running.size === 0) this.idle?.();
   }
@@ -258,7 +261,7 @@ export class TaskRunner implements TaskService {
     } catch (error) {
       // Sent anyway; only its survival across a restart is lost.
       this.log.error(
-        { invocationId: result.invocationId, err: (error as Error).message },
+        { ...this.about(result.invocationId), err: (error as Error).message },
         'cannot spool a result',
       );
     }
@@ -294,12 +297,18 @@ export class TaskRunner implements TaskService {
         }
       })
       .catch((error: Error) => {
-        this.log.debug({ invocationId: id, err: error.message }, 'result not acknowledged yet');
+        this.log.debug({ ...this.about(id), err: error.message }, 'result not acknowledged yet');
       })
       .finally(() => {
         if (this.inFlight.get(id) === uplink) this.inFlight.delete(id);
         if (this.spool.has(id) && this.uplink === uplink) this.retryLater(id);
       });
+  }
+
+  /** The ids a log line about an invocation carries: its own and its task's (the brain logs the same taskId). */
+  private about(invocationId: string): { invocationId: string; taskId?: string } {
+    const taskId = this.taskIds.get(invocationId);
+    return taskId === undefined ? { invocationId } : { invocationId, taskId };
   }
 
   private retryLater(id: string): void {

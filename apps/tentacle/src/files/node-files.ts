@@ -242,7 +242,8 @@ export class NodeFiles implements FileService {
         body,
         target,
         link,
-        log: this.log,
+        // A push is an invocation: each of its lines names the task, as the brain's do.
+        log: this.log.child({ invocationId: body.invocationId, taskId: body.taskId }),
         startedAt,
         settle: this.settlerOf(body),
         onEnd: (end) => this.pushEnded(body, target, end),
@@ -255,7 +256,15 @@ export class NodeFiles implements FileService {
     await this.keptLoaded;
     await this.kept.forget(transferId);
     this.log.info(
-      { transferId, invocationId, target, format: body.format, size, offset: push.offset },
+      {
+        transferId,
+        invocationId,
+        taskId: body.taskId,
+        target,
+        format: body.format,
+        size,
+        offset: push.offset,
+      },
       push.offset > 0 ? 'push resumed' : 'push ready',
     );
     return ready(transferId, push.offset, false);

@@ -3,6 +3,7 @@ import type { downstreamSchemas, Handler, HeartbeatAck, upstreamSchemas, Welcome
 import type { Logger } from 'pino';
 import type { TaskService } from '../exec/task-service';
 import type { FileService, TransferLink } from '../files/file-service';
+import type { LogService } from '../logs/log-service';
 import type { NodeAppService } from '../nodeapps/nodeapp-service';
 
 /** What a downstream handler may touch: the session it runs in, never the socket. */
@@ -13,6 +14,8 @@ export interface SessionContext {
   tasks: TaskService;
   files: FileService;
   nodeapps: NodeAppService;
+  /** This node's own log files. */
+  logs: LogService;
   /** This session's transfers: chunks in and out, their acks and nacks. */
   transfers: TransferLink;
   /** A welcome that was not the reply to our hello (the brain re-sent its settings). */

@@ -2,6 +2,7 @@ import { downstreamSchemas, TransferTable, type NodeStatus, type TaskAssign } fr
 import pino from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import { noFiles, type FileService } from '../files/file-service';
+import { noLogs, type LogService } from '../logs/log-service';
 import { noNodeApps, type NodeAppService } from '../nodeapps/nodeapp-service';
 import type { SessionContext } from './handler-context';
 import { createHandlers } from './handler-map';
@@ -48,6 +49,7 @@ function context(): SessionContext {
       tree: vi.fn(noFiles.tree),
     } satisfies FileService,
     nodeapps: { list: vi.fn(noNodeApps.list) } satisfies NodeAppService,
+    logs: { get: vi.fn(noLogs.get) } satisfies LogService,
     transfers: { table: new TransferTable(), sendBinary: vi.fn(), send: vi.fn() },
     onWelcome: vi.fn(),
     onHeartbeatAck: vi.fn(),
@@ -162,5 +164,15 @@ describe('createHandlers', () => {
       body: { code: 'not_supported', message: 'this tentacle keeps no nodeapps' },
     });
     expect(ctx.nodeapps.list).toHaveBeenCalledWith(list);
+  });
+
+  it('hands log.get to the log service and answers with its reply', async () => {
+    const ctx = context();
+    const get = { maxLines: 5, maxDaysBefore: 1 };
+    expect(await createHandlers(ctx)['log.get'](get, envelope('log.get', get))).toEqual({
+      kind: 'error',
+      body: { code: 'not_found', message: 'this node keeps no log files (logger.path is empty)' },
+    });
+    expect(ctx.logs.get).toHaveBeenCalledWith(get);
   });
 });

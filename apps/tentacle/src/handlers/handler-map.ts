@@ -3,6 +3,7 @@ import { errorHandler } from './error.handler';
 import { fileHandlers } from './files';
 import type { SessionContext } from './handler-context';
 import { heartbeatAckHandler } from './heartbeat-ack.handler';
+import { logGetHandler } from './log-get.handler';
 import { nodeAppListHandler } from './nodeapp-list.handler';
 import { statusGetHandler } from './status-get.handler';
 import { taskHandlers } from './tasks';
@@ -20,5 +21,6 @@ export function createHandlers(context: SessionContext): TentacleHandlers {
     ...taskHandlers(context),
     ...fileHandlers(context),
     'nodeapp.list': nodeAppListHandler(context),
+    'log.get': logGetHandler(context),
   };
 }

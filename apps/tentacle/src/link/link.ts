@@ -5,6 +5,7 @@ import { arch, cpus, hostname, platform } from 'node:os';
 import type { Logger } from 'pino';
 import type { TaskService } from '../exec/task-service';
 import type { FileService } from '../files/file-service';
+import type { LogService } from '../logs/log-service';
 import type { NodeAppService } from '../nodeapps/nodeapp-service';
 import { formatAddress, type BrainAddress } from './address';
 import { dial, type TlsMaterial } from './dialler';
@@ -26,6 +27,8 @@ export interface LinkOptions {
   files?: FileService;
   /** Lists this node's nodeapps. Default: refuses. */
   nodeapps?: NodeAppService;
+  /** Reads this node's log files. Default: there are none. */
+  logs?: LogService;
   logger: Logger;
   /** Host facts sent in hello (the local address is added per connection). */
   facts?: Omit<NodeFacts, 'addr'>;
@@ -165,6 +168,7 @@ export class Link {
         tasks: options.tasks,
         files: options.files,
         nodeapps: options.nodeapps,
+        logs: options.logs,
         logger: options.logger,
         helloTimeoutMs: options.helloTimeoutMs ?? 10_000,
         deadAfterIntervals: options.deadAfterIntervals ?? 3,

@@ -17,11 +17,12 @@ import type WebSocket from 'ws';
 import { noTasks, type TaskService, type TaskUplink } from '../exec/task-service';
 import { noFiles, type TransferLink, type FileService } from '../files/file-service';
 import { createHandlers } from '../handlers/handler-map';
+import { noLogs, type LogService } from '../logs/log-service';
 import { noNodeApps, type NodeAppService } from '../nodeapps/nodeapp-service';
 import { HeartbeatTracker } from './heartbeat';
 
 /** Capabilities this tentacle offers (the brain sends only kinds it knows we handle). */
-export const CAPABILITIES = ['status', 'tasks', 'files', 'nodeapps'];
+export const CAPABILITIES = ['status', 'tasks', 'files', 'nodeapps', 'logs'];
 
 export interface SessionOptions {
   name: string;
@@ -36,6 +37,8 @@ export interface SessionOptions {
   files?: FileService;
   /** Lists nodeapps. Default: refuses. */
   nodeapps?: NodeAppService;
+  /** Reads this node's log files. Default: there are none (not_found). */
+  logs?: LogService;
   logger: Logger;
   helloTimeoutMs: number;
   /** Heartbeat intervals without an ack after which the link counts as dead. */
@@ -114,6 +117,7 @@ export class Session {
         tasks: this.tasks,
         files: options.files ?? noFiles,
         nodeapps: options.nodeapps ?? noNodeApps,
+        logs: options.logs ?? noLogs,
         transfers: this.transfers,
         onWelcome: (welcome) => this.applyWelcome(welcome),
         onHeartbeatAck: (ack) => this.onAck(ack),

@@ -206,6 +206,7 @@ export class FakeBrain {
       'file.source': () => undefined,
       'file.tree.result': () => undefined,
       'nodeapp.list.result': () => undefined,
+      'log.lines': () => undefined,
       'file.ack': (ack) => connection.transfers.ack(ack),
       'file.nack': (nack) => connection.transfers.nack(nack),
       'file.abort': (abort) => {

@@ -1,6 +1,7 @@
 import type { TestPki } from '@octopod/testing';
 import { join } from 'node:path';
 import { parseConfig } from '../config';
+import { createLogger } from '../logging';
 import { startTentacle, type TentacleHandle } from '../tentacle';
 import { captureLogger } from './capture-logger';
 import { FakeBrain, type FakeBrainOptions } from './fake-brain';
@@ -17,7 +18,8 @@ let count = 0;
 
 /**
  * A real tentacle (startTentacle) named pi-1, linked over mTLS to a fake brain, in a fresh directory of the
- * world; both are closed by the world's clean-ups. `config` adds to the tentacle's config.
+ * world; both are closed by the world's clean-ups. `config` adds to the tentacle's config. It logs into an
+ * array, or, when `config.logger.path` is set, into daily log files as `main` does.
  */
 export async function linkedTentacle(
   world: LinkWorld,
@@ -41,7 +43,11 @@ export async function linkedTentacle(
     ssl: { caCert: pki.caPath, clientCert: join(pki.dir, 'pi-1.pem'), clientKey: join(pki.dir, 'pi-1.key') },
     ...options.config,
   });
-  const tentacle: TentacleHandle = startTentacle(config, { logger: captureLogger().logger });
+  const files = config.logger.path
+    ? createLogger(config.logger, { name: config.name }, { stdout: false })
+    : undefined;
+  if (files) cleanups.push(() => files.close());
+  const tentacle: TentacleHandle = startTentacle(config, { logger: files?.logger ?? captureLogger().logger });
   cleanups.push(() => tentacle.stop());
   const connection = await brain.nextConnection();
   await new Promise((resolve) => tentacle.events.once('ready', resolve));

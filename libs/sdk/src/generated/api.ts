@@ -326,6 +326,15 @@ export interface NodeList {
   nodes: Node[];
 }
 
+export interface NodeLogs {
+  /** The node, or `brain` */
+  node: string;
+  /** The oldest day actually read: 0 = today, 1 = yesterday, … */
+  oldestDay: number;
+  /** The last lines, oldest first (pino JSON lines, or whatever the files hold) */
+  lines: string[];
+}
+
 export interface NodeStatus {
   name: string;
   /** CPU model */
@@ -773,6 +782,14 @@ export class GeneratedApi {
    */
   async login(body: LoginRequest): Promise<LoginResult> {
     return this.transport.request<LoginResult>({ method: 'POST', path: '/api/v2/auth/login', body });
+  }
+
+  /**
+   * The last lines of a node's (or the brain's) daily log files, oldest first
+   * `GET /api/v2/nodes/{name}/logs`
+   */
+  async nodeLogs(name: string, query?: { days?: number; lines?: number }): Promise<NodeLogs> {
+    return this.transport.request<NodeLogs>({ method: 'GET', path: `/api/v2/nodes/${encodeURIComponent(String(name))}/logs`, query });
   }
 
   /**

@@ -259,6 +259,12 @@ describe('scope on every route of both faces (real Postgres, Redis, sockets)', (
       const brainTree = await v2('/nodes/brain/files?path=@fstore');
       expect(brainTree.status, brainTree.text).toBe(422);
     },
+    'GET /api/v2/nodes/:name/logs': async () => {
+      expect((await v2(`/nodes/${OUT}/logs`)).status).toBe(422);
+      // The brain's log speaks of every workgroup's nodes: only the root reads it here.
+      expect((await v2('/nodes/brain/logs')).status).toBe(422);
+      expect(json(await v2(`/nodes/${IN}/logs`))).toMatchObject({ node: IN });
+    },
     'GET /api/v2/nodes/:name/files/content': async () =>
       expect((await v2(`/nodes/${OUT}/files/content?path=@log`)).status).toBe(422),
     'POST /api/v1/file/distrib': async () => {
@@ -284,6 +290,13 @@ describe('scope on every route of both faces (real Postgres, Redis, sockets)', (
     },
     'GET /api/v1/file/tree': async () =>
       expect((await v1(`/file/tree?name=${OUT}&subdir=`)).status).toBe(400),
+    'GET /api/v1/node/log': async () => {
+      const res = await v1(`/node/log?name=${OUT}`);
+      expect([res.status, res.text]).toEqual([400, '']);
+      expect((await v1(`/node/log?name=${IN}`)).status).toBe(200);
+      // `brain` passes from any workgroup, as in Octopoda.
+      expect((await v1('/node/log?name=brain')).status).toBe(200);
+    },
     'GET /api/v1/scenarios/info': async () => {
       const names = ((await v1('/scenarios/info')).json() as Array<{ Name: string }>).map((s) => s.Name);
       expect(names).not.toContain(OUT_SCEN);

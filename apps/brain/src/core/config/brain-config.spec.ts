@@ -33,6 +33,15 @@ describe('brain config', () => {
     expect(config.workgroup.rootPassword).toBe('from-env-pw');
   });
 
+  it("keeps logs on stdout only by default; BRAIN_LOG_* set Octopoda's daily files", () => {
+    expect(parseBrainConfig(minimal).logger).toMatchObject({ path: '', namePrefix: 'brain', rollDays: 7 });
+    const config = parseBrainConfig(minimal, {
+      BRAIN_LOG_PATH: '/var/log/octopod',
+      BRAIN_LOG_ROLL_DAYS: '3',
+    });
+    expect(config.logger).toMatchObject({ path: '/var/log/octopod', rollDays: 3 });
+  });
+
   it('names every bad field in one readable error', () => {
     try {
       parseBrainConfig({ workgroup: { rootPassword: 'abc' }, octlFace: { port: 'x' } });

@@ -69,6 +69,8 @@ export const brainConfigSchema = z.object({
     .object({
       path: z.string().default(''),
       namePrefix: z.string().default('brain'),
+      /** Daily files older than this many days are deleted. */
+      rollDays: numeric(z.number().int().positive()).default(7),
       level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
     })
     .prefault({}),
@@ -129,6 +131,8 @@ const ENV_OVERRIDES: EnvOverrides = {
   BRAIN_NAMESERVER_PORT: ['httpsNameServer', 'port'],
   BRAIN_LOG_LEVEL: ['logger', 'level'],
   BRAIN_LOG_PATH: ['logger', 'path'],
+  BRAIN_LOG_NAME_PREFIX: ['logger', 'namePrefix'],
+  BRAIN_LOG_ROLL_DAYS: ['logger', 'rollDays'],
   BRAIN_CA_KEY: ['ssl', 'caKey'],
   BRAIN_WORKSPACE_ROOT: ['workspace', 'root'],
   BRAIN_WORKSPACE_STORE: ['workspace', 'store'],

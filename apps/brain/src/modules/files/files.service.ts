@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ProtocolError, type FileTreeResult, type TreeEntry } from '@octopod/protocol';
+import type { FileTreeResult, TreeEntry } from '@octopod/protocol';
 import type { BrainConfig } from '../../core/config/brain-config';
 import { BRAIN_CONFIG } from '../../core/config/config.tokens';
 import { ApiError } from '../../core/http/api-error';
+import { askNode } from '../sessions/ask-node';
 import { SessionRegistry } from '../sessions/session-registry';
 import { TaskEventsService } from '../tasks/task-events.service';
 import type { FilePushSpec, TaskOptions } from '../tasks/task-options';
@@ -166,20 +167,14 @@ export class FilesService {
       const resolved = await resolveBrainPath(this.config, path);
       return { path: resolved, entries: await brainTree(resolved, hidden) };
     }
-    const session = this.registry.get(node);
-    if (!session) throw new ApiError(409, 'node_offline', `node ${node} is not connected`);
-    try {
-      const reply = await session.request('file.tree', { path, hidden }, TREE_TIMEOUT_MS);
-      return reply.body as FileTreeResult;
-    } catch (error) {
-      if (error instanceof ProtocolError && error.code === 'remote') {
-        const [code, ...rest] = error.message.split(': ');
-        const message = rest.join(': ') || error.message;
-        if (code === 'not_found') throw ApiError.notFound('path_not_found', message);
-        if (code === 'path_refused') throw new ApiError(400, 'path_refused', message);
-        throw new ApiError(502, 'node_error', message);
-      }
-      throw new ApiError(504, 'node_timeout', `node ${node} did not answer: ${(error as Error).message}`);
-    }
+    return (await askNode(
+      this.registry,
+      node,
+      { kind: 'file.tree', body: { path, hidden }, timeoutMs: TREE_TIMEOUT_MS },
+      {
+        not_found: (message) => ApiError.notFound('path_not_found', message),
+        path_refused: (message) => new ApiError(400, 'path_refused', message),
+      },
+    )) as FileTreeResult;
   }
 }

@@ -5,6 +5,8 @@ import { FilesModule } from '../files/files.module';
 import { NodesModule } from '../nodes/nodes.module';
 import { ScenariosModule } from '../scenarios/scenarios.module';
 import { FilesV1Controller } from './files.v1.controller';
+import { LogsModule } from '../logs/logs.module';
+import { LogsV1Controller } from './logs.v1.controller';
 import { TasksModule } from '../tasks/tasks.module';
 import { RunV1Controller } from './run.v1.controller';
 import { NodeAppsV1Controller } from './nodeapps.v1.controller';
@@ -19,7 +21,7 @@ import { WorkgroupV1Controller } from './workgroup.v1.controller';
 
 /** The Octopoda face: thin controllers over the same services as /api/v2. */
 @Module({
-  imports: [NodesModule, TasksModule, FilesModule, ScenariosModule],
+  imports: [NodesModule, TasksModule, FilesModule, ScenariosModule, LogsModule],
   controllers: [
     NodesV1Controller,
     RunV1Controller,
@@ -28,6 +30,7 @@ import { WorkgroupV1Controller } from './workgroup.v1.controller';
     ScenariosV1Controller,
     ScenarioAppsV1Controller,
     NodeAppsV1Controller,
+    LogsV1Controller,
   ],
   providers: [V1ScopeService, V1PullPayload, ScenariosV1Service],
 })

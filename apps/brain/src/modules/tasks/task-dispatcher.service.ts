@@ -121,6 +121,8 @@ export class TaskDispatcher implements OnModuleDestroy {
   async dispatch(task: TaskWithInvocations): Promise<void> {
     this.ledger.remember(task.invocations);
     const open = task.invocations.filter((i) => i.state === 'pending' || i.state === 'delayed');
+    // taskId correlates this line with the nodes' own log lines about the task.
+    this.logger.log({ taskId: task.id, kind: task.kind, nodes: open.map((i) => i.node) }, 'dispatching task');
     if (this.pacer.limits(task)) {
       await Promise.all(open.filter((i) => !this.registry.get(i.node)).map((i) => this.markDelayed(i, task)));
       return this.pacer.wake(task.id);
@@ -169,7 +171,12 @@ export class TaskDispatcher implements OnModuleDestroy {
         });
       } else {
         this.logger.warn(
-          { node: invocation.node, invocation: invocation.id, error: (error as Error).message },
+          {
+            taskId: task.id,
+            node: invocation.node,
+            invocation: invocation.id,
+            error: (error as Error).message,
+          },
           'assignment not confirmed; will resend on reconnect',
         );
         await this.markDelayed(invocation, task);

@@ -32,6 +32,7 @@ export function buildHandlers(ctx: GatewayContext): HandlerMap<Up, Down> {
     'file.source': lateFileReplyHandler(ctx, 'file.source'),
     'file.tree.result': lateFileReplyHandler(ctx, 'file.tree.result'),
     'nodeapp.list.result': lateFileReplyHandler(ctx, 'nodeapp.list.result'),
+    'log.lines': lateFileReplyHandler(ctx, 'log.lines'),
     'file.ack': fileAckHandler(ctx),
     'file.nack': fileNackHandler(ctx),
     'file.abort': fileAbortHandler(ctx),
