@@ -143,11 +143,15 @@ export class VersionedRepo {
     return matches[0];
   }
 
+  /** Makes the work tree and index exactly `commit`'s tree (files never committed are removed), committing nothing. */
+  async restoreTree(commit: string): Promise<void> {
+    await git(this.dir, ['read-tree', '--reset', '-u', commit]);
+    await git(this.dir, ['clean', '-fdq']);
+  }
+
   /** Makes the work tree the version `prefix` names, as a new commit on top (history is never rewritten). */
   async reset(prefix: string, message: string): Promise<Committed> {
-    const target = await this.resolve(prefix);
-    await git(this.dir, ['read-tree', '--reset', '-u', target]);
-    await git(this.dir, ['clean', '-fdq']);
+    await this.restoreTree(await this.resolve(prefix));
     await git(this.dir, ['commit', '-q', '--no-verify', '--allow-empty', '-m', message]);
     return { hash: await this.head(), modified: true };
   }

@@ -1,4 +1,4 @@
-import { git, VersionedRepo } from '@octopod/scenario';
+import { VersionedRepo } from '@octopod/scenario';
 import { cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Snapshot } from './snapshot';
@@ -59,8 +59,7 @@ export class ScenarioGit {
   ): Promise<string> {
     const repo = await this.open(name);
     if ((await repo.headMessage()).includes(stepTrailer(change.stepKey))) return repo.head();
-    await git(repo.dir, ['read-tree', '--reset', '-u', change.hash]);
-    await git(repo.dir, ['clean', '-fdq']);
+    await repo.restoreTree(change.hash);
     return this.commit(name, { ...change, folder: null });
   }
 
