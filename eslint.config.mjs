@@ -40,6 +40,18 @@ export default [
               onlyDependOnLibsWithTags: [],
               allowedExternalImports: ['vitest'],
             },
+            // Releases are checked with Node built-ins, zod and tar-stream: tools, pakma and the brain share them.
+            {
+              sourceTag: 'scope:release',
+              onlyDependOnLibsWithTags: [],
+              allowedExternalImports: ['vitest', 'zod', 'tar-stream'],
+            },
+            // pakma supervises the tentacle from outside: releases and config only, never the wire protocol.
+            {
+              sourceTag: 'scope:pakma',
+              onlyDependOnLibsWithTags: ['scope:release', 'scope:config', 'type:testing'],
+              bannedExternalImports: [...serverOnly, 'ws'],
+            },
             // octl talks to the brain only through the SDK: no raw HTTP, no wire protocol.
             {
               sourceTag: 'scope:octl',

@@ -1,7 +1,18 @@
 import { defineConfig } from 'vitest/config';
 import { resolve } from 'node:path';
 
-const libs = ['protocol', 'pki', 'config', 'host', 'files', 'logfiles', 'scenario', 'sdk', 'testing'];
+const libs = [
+  'protocol',
+  'pki',
+  'config',
+  'host',
+  'files',
+  'logfiles',
+  'release',
+  'scenario',
+  'sdk',
+  'testing',
+];
 /** Tests import libraries from source, so no build is needed for unit and integration tiers. */
 const alias = Object.fromEntries(
   libs.map((lib) => [`@octopod/${lib}`, resolve(import.meta.dirname, `libs/${lib}/src/index.ts`)]),
@@ -23,7 +34,11 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'integration',
-          include: ['apps/*/src/**/*.integration-spec.ts', 'libs/*/src/**/*.integration-spec.ts'],
+          include: [
+            'apps/*/src/**/*.integration-spec.ts',
+            'libs/*/src/**/*.integration-spec.ts',
+            'tools/**/*.integration-spec.ts',
+          ],
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 60_000,
