@@ -24,6 +24,7 @@ import { NodesModule } from './modules/nodes/nodes.module';
 import { OctopodaV1Module } from './modules/octopoda-v1/octopoda-v1.module';
 import { ScopeModule } from './modules/scope/scope.module';
 import { SessionsModule } from './modules/sessions/sessions.module';
+import { SshModule } from './modules/ssh/ssh.module';
 import { TasksModule } from './modules/tasks/tasks.module';
 import { TokensModule } from './modules/tokens/tokens.module';
 import { WorkgroupModule } from './modules/workgroup/workgroup.module';
@@ -71,6 +72,7 @@ export class AppModule {
         FilesModule,
         LogsModule,
         ScenariosModule,
+        SshModule,
         AuditModule,
       );
     if (roles.worker) imports.push(MaintenanceModule);

@@ -14,6 +14,9 @@ import { GatewayServer } from './modules/gateway/gateway.server';
 import { MaintenanceScheduler } from './modules/maintenance/maintenance.scheduler';
 import { RegistrationService } from './modules/nameserver/registration.service';
 import { BrainInfoService } from './modules/nodes/brain-info.service';
+import { ProxyliteFace } from './modules/ssh/proxylite-face';
+import { SshService } from './modules/ssh/ssh.service';
+import { TunnelUpgrade } from './modules/ssh/tunnel-upgrade';
 import { WorkgroupService } from './modules/workgroup/workgroup.service';
 import { buildOpenApiDocument, serveOpenApi } from './openapi';
 
@@ -24,6 +27,8 @@ export interface RunningBrain {
   /** "ip:port" of the HTTPS API and of the tentacle gateway (api role only). */
   apiAddr?: string;
   gatewayAddr?: string;
+  /** "ip:port" answering Octopoda's `octl ssh ls` (proxylite's service list). */
+  proxyliteAddr?: string;
   apiPort?: number;
   gatewayPort?: number;
   close(): Promise<void>;
@@ -69,7 +74,14 @@ export async function startBrain(
     running.gatewayPort = (await app.get(GatewayServer).listen()).port;
     running.apiAddr = advertisedAddress(config.octlFace, running.apiPort);
     running.gatewayAddr = advertisedAddress(config.tentacleFace, running.gatewayPort);
-    await app.get(RegistrationService).start(running.gatewayAddr, running.apiAddr);
+    app.get(TunnelUpgrade).attach(app.getHttpServer());
+    await app.get(SshService).restore();
+    running.proxyliteAddr = advertisedAddress(config.octlFace, await app.get(ProxyliteFace).listen());
+    await app.get(RegistrationService).start({
+      gateway: running.gatewayAddr,
+      api: running.apiAddr,
+      proxylite: running.proxyliteAddr,
+    });
   }
   if (roles.worker) await app.get(MaintenanceScheduler).start();
   logger.info({ version: BRAIN_VERSION, roles, api: running.apiAddr, gateway: running.gatewayAddr }, 'ready');

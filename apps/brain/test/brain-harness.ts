@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import {
   FakeTentacle,
+  freePortRange,
   freePorts,
   makeTempDir,
   makeTestPki,
@@ -42,6 +43,8 @@ export interface TestBrain {
       files?: FakeTentacleOptions['files'];
       /** What `log.get` answers (the last lines of these); none: the node keeps no log files. */
       logs?: FakeTentacleOptions['logs'];
+      /** Where `tunnel.open` connects (a stand-in for the node's sshd); none: tunnels are refused. */
+      ssh?: FakeTentacleOptions['ssh'];
     },
   ): FakeTentacle;
   /** Closes the brain and starts a new one on the same config, ports and database (state survives). */
@@ -76,6 +79,7 @@ export async function startTestBrain(
   const server = pki.server('brain');
   pki.admin();
   const [apiPort, gatewayPort] = await freePorts(2);
+  const sshPorts = await freePortRange(3);
   const suffix = randomBytes(4).toString('hex');
   const schema = `it_${suffix}`;
   const url = new URL(BASE_DATABASE_URL);
@@ -91,6 +95,8 @@ export async function startTestBrain(
       recordTimeout: 1.5,
       ...tentacleFace,
     },
+    // Octopoda's ssh face on a free port, and three ssh ports of this test's own.
+    proxylite: { port: 0, minMapPort: sshPorts.min, maxMapPort: sshPorts.max },
     database: { url: url.toString() },
     redis: { url: REDIS_URL, keyPrefix: `it-${suffix}:` },
     ssl: {
@@ -168,6 +174,7 @@ export async function startTestBrain(
         execute: options.execute,
         files: options.files,
         logs: options.logs,
+        ssh: options.ssh,
       });
       tentacles.push(tentacle);
       return tentacle;

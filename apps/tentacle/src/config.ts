@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { validSshAddress } from './ssh/ssh-address';
 
 const APP = 'tentacle';
 
@@ -75,6 +76,17 @@ export const configSchema = z
     state: z.object({ dir: path.optional() }).prefault({}),
     /** Only `OCTOPODA_PAKMA` uses it (Octopod has no pakma); the rest of Octopoda's `pakma` section is ignored. */
     pakma: z.object({ root: path.default('/var/octopoda/tentacle/pakma') }).prefault({}),
+    ssh: z
+      .object({
+        /** Where this node's sshd listens ("host:port", ":port" = loopback); empty: no ssh tunnels. */
+        address: z
+          .string()
+          .default('127.0.0.1:22')
+          .refine((address) => validSshAddress(address), 'use host:port, [v6]:port or :port (empty: none)'),
+        /** Tunnels open at once, at most (Octopoda: 20). */
+        maxTunnels: numeric(z.number().int().positive()).default(20),
+      })
+      .prefault({}),
     files: z
       .object({
         /** Absolute paths in file pushes, pulls and listings; path variables and `~` work either way. */
@@ -117,6 +129,8 @@ const ENV_OVERRIDES: EnvOverrides = {
   TENTACLE_WORKSPACE_STORE: ['workspace', 'store'],
   TENTACLE_STATE_DIR: ['state', 'dir'],
   TENTACLE_FILES_ALLOW_ABSOLUTE: ['files', 'allowAbsolutePaths'],
+  TENTACLE_SSH_ADDRESS: ['ssh', 'address'],
+  TENTACLE_SSH_MAX_TUNNELS: ['ssh', 'maxTunnels'],
   TENTACLE_CA_CERT: ['ssl', 'caCert'],
   TENTACLE_CLIENT_CERT: ['ssl', 'clientCert'],
   TENTACLE_CLIENT_KEY: ['ssl', 'clientKey'],

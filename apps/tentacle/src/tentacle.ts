@@ -10,6 +10,8 @@ import { TaskRunner } from './exec/task-runner';
 import { filesRoots } from './files/file-roots';
 import { NodeFiles } from './files/node-files';
 import { logFiles } from './logs/log-service';
+import { parseSshAddress } from './ssh/ssh-address';
+import { sshTunnels } from './ssh/tunnel-service';
 import { NodeApps } from './nodeapps/node-apps';
 import { tentacleVersion } from './version';
 import pino from 'pino';
@@ -106,6 +108,7 @@ export function startTentacle(config: TentacleConfig, deps: TentacleDeps = {}): 
     files,
     nodeapps,
     logs: logFiles(config.logger),
+    tunnels: sshTunnels(parseSshAddress(config.ssh.address), config.ssh.maxTunnels, logger),
     logger,
     helloTimeoutMs: deps.helloTimeoutMs,
     random: deps.random,

@@ -86,3 +86,4 @@ export {
 export { MAX_LOG_LINES, logGetSchema, logLinesSchema, type LogGet, type LogLines } from './logs';
 export * from './transfer';
 export * from './nodeapps';
+export * from './tunnels';

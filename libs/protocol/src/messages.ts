@@ -24,6 +24,12 @@ import {
 } from './files';
 import { logGetSchema, logLinesSchema } from './logs';
 import { nodeAppListResultSchema, nodeAppListSchema } from './nodeapps';
+import {
+  tunnelAckSchema,
+  tunnelCloseSchema,
+  tunnelOpenedSchema,
+  tunnelOpenSchema,
+} from './tunnels/tunnel-messages';
 
 const nodeName = z
   .string()
@@ -121,6 +127,9 @@ export const upstreamSchemas = {
   'file.tree.result': fileTreeResultSchema,
   'nodeapp.list.result': nodeAppListResultSchema,
   'log.lines': logLinesSchema,
+  'tunnel.opened': tunnelOpenedSchema,
+  'tunnel.ack': tunnelAckSchema,
+  'tunnel.close': tunnelCloseSchema,
 } as const;
 
 /** Messages the brain sends (downstream). */
@@ -142,6 +151,9 @@ export const downstreamSchemas = {
   'file.tree': fileTreeSchema,
   'nodeapp.list': nodeAppListSchema,
   'log.get': logGetSchema,
+  'tunnel.open': tunnelOpenSchema,
+  'tunnel.ack': tunnelAckSchema,
+  'tunnel.close': tunnelCloseSchema,
 } as const;
 
 export type SchemaMap = Record<string, z.ZodType>;

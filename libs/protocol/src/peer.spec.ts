@@ -40,6 +40,9 @@ function pair(
     'file.tree.result': noop,
     'nodeapp.list.result': noop,
     'log.lines': noop,
+    'tunnel.opened': noop,
+    'tunnel.ack': noop,
+    'tunnel.close': noop,
     ...brainHandlers,
   });
   const tentacle = new Peer<Down, Up>(tentacleSocket, downstreamSchemas, {
@@ -60,6 +63,9 @@ function pair(
     'file.tree': noop,
     'nodeapp.list': noop,
     'log.get': noop,
+    'tunnel.open': noop,
+    'tunnel.ack': noop,
+    'tunnel.close': noop,
     ...tentacleHandlers,
   });
   const pump = async () => {

@@ -5,7 +5,9 @@ import {
   Peer,
   PROTOCOL_VERSION,
   REFUSAL_HEADER,
+  TunnelTable,
   type HandlerMap,
+  type Reply,
   type NodeStatus,
   type TaskAssign,
   type TaskResult,
@@ -13,12 +15,15 @@ import {
   type Welcome,
 } from '@octopod/protocol';
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { FakeFiles, type FakeFilesOptions } from './fake-files';
 import { FakeNodeApps, type FakeNodeAppsOptions } from './fake-nodeapps';
 import { WebSocket, type ClientOptions } from 'ws';
 
 type Up = typeof upstreamSchemas;
 type Down = typeof downstreamSchemas;
+
+const refusal = (code: string, message: string) => ({ kind: 'error' as const, body: { code, message } });
 
 export interface FakeTentacleOptions {
   /** wss URL of the brain gateway, e.g. wss://127.0.0.1:3457/tentacle */
@@ -46,6 +51,8 @@ export interface FakeTentacleOptions {
   nodeapps?: FakeNodeAppsOptions;
   /** The node's log, oldest line first, that `log.get` answers from; default a few JSON lines naming the node. */
   logs?: string[];
+  /** Where `tunnel.open` connects (a test's TCP server standing in for sshd); omitted: tunnels are refused. */
+  ssh?: { host: string; port: number };
 }
 
 /** What `log.get` with `maxLines: 0` returns, as a real tentacle. */
@@ -74,6 +81,8 @@ export class FakeTentacle {
   readonly nodeapps: FakeNodeApps;
   /** The node's log lines (`options.logs`, or a default), oldest first: `log.get` answers the last of them. */
   readonly logs: string[];
+  /** Tunnels (ssh) open over this link. */
+  readonly tunnels: TunnelTable;
   closed: { code: number; reason: string } | undefined;
   /** Set when the gateway refused the WebSocket upgrade (HTTP status, its refusal header, body message). */
   refused: { status: number; code: string; message: string } | undefined;
@@ -103,6 +112,11 @@ export class FakeTentacle {
     );
     this.nodeapps = new FakeNodeApps(options.name, options.nodeapps);
     this.logs = options.logs ?? defaultLogs(options.name);
+    this.tunnels = new TunnelTable({
+      sendData: (header, payload) => this.socket.send(Buffer.concat([header, payload]), { binary: true }),
+      sendAck: (body) => this.peer.send('tunnel.ack', body),
+      sendClose: (body) => this.peer.send('tunnel.close', body),
+    });
     const handlers: HandlerMap<Down, Up> = {
       welcome: () => undefined,
       'heartbeat.ack': (ack) => void this.clock.add(clockSample(ack.t1, ack.t2, ack.t3, Date.now())),
@@ -146,10 +160,16 @@ export class FakeTentacle {
         const lines = this.logs.slice(-(maxLines > 0 ? maxLines : DEFAULT_LOG_LINES));
         return { kind: 'log.lines', body: { lines, maxDaysBefore: 0 } };
       },
+      'tunnel.open': ({ tunnelId }) => this.openTunnel(tunnelId),
+      'tunnel.ack': (ack) => this.tunnels.ack(ack),
+      'tunnel.close': (close) => this.tunnels.close(close),
     };
     this.peer = new Peer(this.socket, downstreamSchemas, handlers);
     this.socket.on('message', (data, isBinary) => {
-      if (isBinary) return void this.files.transfers.receiveBinary(data as Buffer);
+      if (isBinary) {
+        if (!this.files.transfers.receiveBinary(data as Buffer)) this.tunnels.receiveBinary(data as Buffer);
+        return;
+      }
       this.received.push(data.toString());
       void this.peer.receive(data.toString());
     });
@@ -176,11 +196,26 @@ export class FakeTentacle {
         clearInterval(this.timer);
         this.peer.close('closed');
         this.files.reset();
+        this.tunnels.closeAll('link closed');
         this.closed = { code, reason: reason.toString() };
         resolve(this.closed);
       }),
     );
     this.socket.on('error', () => undefined);
+  }
+
+  /** `tunnel.open`: connects to `options.ssh` as a tentacle connects to its sshd. */
+  private openTunnel(tunnelId: string): Promise<Reply<Up>> {
+    const target = this.options.ssh;
+    if (!target) return Promise.resolve(refusal('not_found', 'this node offers no ssh tunnel'));
+    return new Promise((resolve) => {
+      const socket = connect(target);
+      socket.once('connect', () => {
+        this.tunnels.open(tunnelId, socket);
+        resolve({ kind: 'tunnel.opened', body: { tunnelId } });
+      });
+      socket.once('error', (error) => resolve(refusal('unreachable', `cannot reach sshd: ${error.message}`)));
+    });
   }
 
   /** Opens, says hello and resolves with the welcome (rejects with the brain's error). */

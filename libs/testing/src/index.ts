@@ -1,4 +1,4 @@
-export { freePort, freePorts } from './ports';
+export { freePort, freePortRange, freePorts } from './ports';
 export { makeTempDir } from './temp';
 export { waitFor } from './wait';
 export { thrownBy } from './errors';

@@ -56,3 +56,22 @@ export async function freePorts(count: number, host = '127.0.0.1'): Promise<numb
   while (ports.length < count) ports.push(await freePort(host));
   return ports;
 }
+
+/** `count` consecutive ports, all free right now (a range a server maps ports from, e.g. ssh ports). */
+export async function freePortRange(
+  count: number,
+  host = '127.0.0.1',
+): Promise<{ min: number; max: number }> {
+  for (let tries = 0; tries < slice.size; tries += 1) {
+    const first = await freePort(host);
+    const last = first + count - 1;
+    if (last >= slice.start + slice.size) continue;
+    let all = true;
+    for (let port = first + 1; port <= last && all; port += 1) all = await canBind(port, host);
+    if (all) {
+      cursor += count;
+      return { min: first, max: last };
+    }
+  }
+  throw new Error(`no ${count} consecutive free ports in ${slice.start}-${slice.start + slice.size - 1}`);
+}

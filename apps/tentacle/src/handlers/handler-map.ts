@@ -7,6 +7,7 @@ import { logGetHandler } from './log-get.handler';
 import { nodeAppListHandler } from './nodeapp-list.handler';
 import { statusGetHandler } from './status-get.handler';
 import { taskHandlers } from './tasks';
+import { tunnelHandlers } from './tunnels';
 import { welcomeHandler } from './welcome.handler';
 
 export type TentacleHandlers = HandlerMap<typeof downstreamSchemas, typeof upstreamSchemas>;
@@ -22,5 +23,6 @@ export function createHandlers(context: SessionContext): TentacleHandlers {
     ...fileHandlers(context),
     'nodeapp.list': nodeAppListHandler(context),
     'log.get': logGetHandler(context),
+    ...tunnelHandlers(context),
   };
 }

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { TaskService } from '../exec/task-service';
 import type { FileService } from '../files/file-service';
 import type { LogService } from '../logs/log-service';
+import type { TunnelService } from '../ssh/tunnel-service';
 import type { NodeAppService } from '../nodeapps/nodeapp-service';
 import { formatAddress, type BrainAddress } from './address';
 import { dial, type TlsMaterial } from './dialler';
@@ -29,6 +30,7 @@ export interface LinkOptions {
   nodeapps?: NodeAppService;
   /** Reads this node's log files. Default: there are none. */
   logs?: LogService;
+  tunnels?: TunnelService;
   logger: Logger;
   /** Host facts sent in hello (the local address is added per connection). */
   facts?: Omit<NodeFacts, 'addr'>;
@@ -169,6 +171,7 @@ export class Link {
         files: options.files,
         nodeapps: options.nodeapps,
         logs: options.logs,
+        tunnels: options.tunnels,
         logger: options.logger,
         helloTimeoutMs: options.helloTimeoutMs ?? 10_000,
         deadAfterIntervals: options.deadAfterIntervals ?? 3,

@@ -5,6 +5,7 @@ import {
   PROTOCOL_VERSION,
   ProtocolError,
   TransferTable,
+  TunnelTable,
   upstreamSchemas,
   type ClockEstimate,
   type HeartbeatAck,
@@ -19,10 +20,11 @@ import { noFiles, type TransferLink, type FileService } from '../files/file-serv
 import { createHandlers } from '../handlers/handler-map';
 import { noLogs, type LogService } from '../logs/log-service';
 import { noNodeApps, type NodeAppService } from '../nodeapps/nodeapp-service';
+import { noTunnels, type TunnelService } from '../ssh/tunnel-service';
 import { HeartbeatTracker } from './heartbeat';
 
 /** Capabilities this tentacle offers (the brain sends only kinds it knows we handle). */
-export const CAPABILITIES = ['status', 'tasks', 'files', 'nodeapps', 'logs'];
+export const CAPABILITIES = ['status', 'tasks', 'files', 'nodeapps', 'logs', 'tunnels'];
 
 export interface SessionOptions {
   name: string;
@@ -39,6 +41,8 @@ export interface SessionOptions {
   nodeapps?: NodeAppService;
   /** Reads this node's log files. Default: there are none (not_found). */
   logs?: LogService;
+  /** Opens tunnels to local services (sshd). Default: refuses. */
+  tunnels?: TunnelService;
   logger: Logger;
   helloTimeoutMs: number;
   /** Heartbeat intervals without an ack after which the link counts as dead. */
@@ -76,6 +80,7 @@ export class Session {
   private readonly tasks: TaskService;
   private readonly uplink: TaskUplink;
   private readonly transfers: TransferLink;
+  private readonly tunnels: TunnelTable;
   private tracker: HeartbeatTracker | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private graceTimer: NodeJS.Timeout | undefined;
@@ -107,6 +112,14 @@ export class Session {
       },
       send: (kind, body) => this.peer.send(kind, body as never),
     };
+    this.tunnels = new TunnelTable({
+      sendData: (header, payload) => {
+        if (socket.readyState !== socket.OPEN) throw new ProtocolError('closed', 'link closed');
+        socket.send(Buffer.concat([header, payload]), { binary: true });
+      },
+      sendAck: (body) => this.peer.send('tunnel.ack', body),
+      sendClose: (body) => this.peer.send('tunnel.close', body),
+    });
     this.peer = new Peer(
       options.socket,
       downstreamSchemas,
@@ -119,6 +132,7 @@ export class Session {
         nodeapps: options.nodeapps ?? noNodeApps,
         logs: options.logs ?? noLogs,
         transfers: this.transfers,
+        tunnels: { table: this.tunnels, service: options.tunnels ?? noTunnels },
         onWelcome: (welcome) => this.applyWelcome(welcome),
         onHeartbeatAck: (ack) => this.onAck(ack),
       }),
@@ -129,7 +143,10 @@ export class Session {
     );
     socket.on('message', (data, isBinary) => {
       if (!isBinary) return void this.peer.receive(data.toString());
-      if (!this.transfers.table.receiveBinary(data as Buffer)) {
+      if (
+        !this.transfers.table.receiveBinary(data as Buffer) &&
+        !this.tunnels.receiveBinary(data as Buffer)
+      ) {
         this.log.debug('ignoring binary frame: not a chunk of a transfer we receive');
       }
     });
@@ -246,6 +263,7 @@ export class Session {
     this.stopHeartbeats();
     this.tasks.detach(this.uplink);
     this.transfers.table.closeAll('link closed');
+    this.tunnels.closeAll('link closed');
     if (this.graceTimer) clearTimeout(this.graceTimer);
     this.peer.close(closeReason || `closed (${code})`);
     const reason =

@@ -1,4 +1,5 @@
 import { crc32 } from 'node:zlib';
+import { uuidBytes, uuidText } from '../uuid-bytes';
 
 /**
  * A binary frame carrying file bytes:
@@ -6,9 +7,10 @@ import { crc32 } from 'node:zlib';
  *   0      1                 17                25      29
  *   | kind | transfer id (16) | offset (u64 BE) | crc32 | payload …
  *
- * kind 1 = file chunk. The transfer id is the uuid's 16 bytes; crc32 covers the payload.
+ * kind 1 = file chunk. The transfer id is the uuid's 16 bytes; crc32 covers the payload. Kind 2 is a tunnel's
+ * bytes (see ../tunnels/tunnel-frame.ts).
  */
-export const FrameKind = { fileChunk: 1 } as const;
+export const FrameKind = { fileChunk: 1, tunnelData: 2 } as const;
 export const CHUNK_HEADER_BYTES = 29;
 /** Default payload of one chunk: large enough to keep per-frame costs small, far below `maxPayload`. */
 export const DEFAULT_CHUNK_BYTES = 1024 * 1024;
@@ -19,17 +21,6 @@ export interface FileChunk {
   payload: Buffer;
   /** False when the payload does not match its checksum (corrupted on the way). */
   intact: boolean;
-}
-
-function uuidBytes(id: string): Buffer {
-  const hex = id.replace(/-/g, '');
-  if (!/^[0-9a-f]{32}$/i.test(hex)) throw new Error(`transfer id ${id} is not a uuid`);
-  return Buffer.from(hex, 'hex');
-}
-
-function uuidText(bytes: Buffer): string {
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 /** The header of a chunk; send it together with the payload (`[header, payload]`) to avoid a copy. */

@@ -467,6 +467,41 @@ export interface ScriptDto {
   contentBase64: string;
 }
 
+export interface SshLogin {
+  node: string;
+  username: string;
+  hasPassword: boolean;
+  /** The brain port relaying to the node’s sshd */
+  port: number | null;
+  /** ip:port for an ssh client */
+  address: string | null;
+  createdBy: string;
+  /** @format date-time */
+  createdAt: string;
+  /** Only from GET /nodes/{name}/ssh, when one is stored */
+  password?: string;
+}
+
+export interface SshLoginList {
+  logins: SshLogin[];
+}
+
+export interface SshLoginRequest {
+  /** The user to log in as on the node */
+  username: string;
+  /** Stored encrypted; omit to log in with keys */
+  password?: string;
+}
+
+export interface SshTunnelTicket {
+  node: string;
+  /** Single use: open a WebSocket at `path` within 30 s */
+  ticket: string;
+  path: string;
+  /** @format date-time */
+  expiresAt: string;
+}
+
 export interface StepNode {
   node: string;
   /** The invocation state on that node */
@@ -601,6 +636,14 @@ export class GeneratedApi {
   }
 
   /**
+   * Forget a node's ssh login and close its port
+   * `DELETE /api/v2/nodes/{name}/ssh`
+   */
+  async deleteSshLogin(name: string): Promise<void> {
+    return this.transport.request<void>({ method: 'DELETE', path: `/api/v2/nodes/${encodeURIComponent(String(name))}/ssh` });
+  }
+
+  /**
    * Delete a workgroup with every group below it
    * `DELETE /api/v2/workgroups`
    */
@@ -654,6 +697,14 @@ export class GeneratedApi {
    */
   async getScenarioRun(id: string): Promise<ScenarioRun> {
     return this.transport.request<ScenarioRun>({ method: 'GET', path: `/api/v2/scenario-runs/${encodeURIComponent(String(id))}` });
+  }
+
+  /**
+   * A node's ssh login, with its password (for ssh login)
+   * `GET /api/v2/nodes/{name}/ssh`
+   */
+  async getSshLogin(name: string): Promise<SshLogin> {
+    return this.transport.request<SshLogin>({ method: 'GET', path: `/api/v2/nodes/${encodeURIComponent(String(name))}/ssh` });
   }
 
   /**
@@ -761,6 +812,14 @@ export class GeneratedApi {
   }
 
   /**
+   * Nodes with ssh login info in scope (no passwords)
+   * `GET /api/v2/ssh`
+   */
+  async listSshLogins(): Promise<SshLoginList> {
+    return this.transport.request<SshLoginList>({ method: 'GET', path: '/api/v2/ssh' });
+  }
+
+  /**
    * Task history, newest first
    * `GET /api/v2/tasks`
    */
@@ -790,6 +849,14 @@ export class GeneratedApi {
    */
   async nodeLogs(name: string, query?: { days?: number; lines?: number }): Promise<NodeLogs> {
     return this.transport.request<NodeLogs>({ method: 'GET', path: `/api/v2/nodes/${encodeURIComponent(String(name))}/logs`, query });
+  }
+
+  /**
+   * A one-time ticket for a WebSocket relayed to the node's sshd (octl ssh proxy)
+   * `POST /api/v2/nodes/{name}/ssh/tunnel`
+   */
+  async openSshTunnel(name: string): Promise<SshTunnelTicket> {
+    return this.transport.request<SshTunnelTicket>({ method: 'POST', path: `/api/v2/nodes/${encodeURIComponent(String(name))}/ssh/tunnel` });
   }
 
   /**
@@ -854,5 +921,13 @@ export class GeneratedApi {
    */
   async revokeToken(id: string): Promise<ApiToken> {
     return this.transport.request<ApiToken>({ method: 'DELETE', path: `/api/v2/tokens/${encodeURIComponent(String(id))}` });
+  }
+
+  /**
+   * Store a node's ssh login (password encrypted) and map a brain port to its sshd
+   * `PUT /api/v2/nodes/{name}/ssh`
+   */
+  async setSshLogin(name: string, body: SshLoginRequest): Promise<SshLogin> {
+    return this.transport.request<SshLogin>({ method: 'PUT', path: `/api/v2/nodes/${encodeURIComponent(String(name))}/ssh`, body });
   }
 }

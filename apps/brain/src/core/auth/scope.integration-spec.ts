@@ -265,6 +265,33 @@ describe('scope on every route of both faces (real Postgres, Redis, sockets)', (
       expect((await v2('/nodes/brain/logs')).status).toBe(422);
       expect(json(await v2(`/nodes/${IN}/logs`))).toMatchObject({ node: IN });
     },
+    'GET /api/v2/ssh': async () => {
+      // The root stores a login of out-1; /g1 does not see it.
+      expect(
+        (await t.api(`/api/v2/nodes/${OUT}/ssh`, { method: 'PUT', body: { username: 'u' } })).status,
+      ).toBe(200);
+      const logins = (json(await v2('/ssh')).logins as Array<{ node: string }>).map((l) => l.node);
+      expect(logins).not.toContain(OUT);
+    },
+    'PUT /api/v2/nodes/:name/ssh': async () =>
+      expect((await v2(`/nodes/${OUT}/ssh`, { method: 'PUT', body: { username: 'u' } })).status).toBe(422),
+    'GET /api/v2/nodes/:name/ssh': async () => expect((await v2(`/nodes/${OUT}/ssh`)).status).toBe(422),
+    'DELETE /api/v2/nodes/:name/ssh': async () =>
+      expect((await v2(`/nodes/${OUT}/ssh`, { method: 'DELETE' })).status).toBe(422),
+    'POST /api/v2/nodes/:name/ssh/tunnel': async () =>
+      expect((await v2(`/nodes/${OUT}/ssh/tunnel`, { method: 'POST' })).status).toBe(422),
+    'GET /api/v1/ssh': async () => {
+      const res = await v1(`/ssh?name=${OUT}`);
+      expect([res.status, res.text]).toEqual([400, '{}']);
+    },
+    'POST /api/v1/ssh': async () => {
+      const res = await v1('/ssh', form({ name: OUT, username: 'u', password: 'p' }));
+      expect([res.status, json(res).Code]).toEqual([400, -1]);
+    },
+    'DELETE /api/v1/ssh': async () => {
+      const res = await v1(`/ssh?name=${OUT}`, { method: 'DELETE' });
+      expect([res.status, json(res).Code]).toEqual([400, -1]);
+    },
     'GET /api/v2/nodes/:name/files/content': async () =>
       expect((await v2(`/nodes/${OUT}/files/content?path=@log`)).status).toBe(422),
     'POST /api/v1/file/distrib': async () => {

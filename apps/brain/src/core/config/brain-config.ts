@@ -48,6 +48,24 @@ export const brainConfigSchema = z.object({
       port: port.default(12345),
     })
     .prefault({}),
+  /**
+   * Octopoda's Fast SSH: brain ports `[minMapPort, maxMapPort]` relay to nodes' sshd (`ssh set`), and `port` answers
+   * Octopoda's `octl ssh ls` in proxylite's wire format (0 = any free port; registered in the name server either
+   * way). All bind to `octlFace.ip`: an ssh client must reach the brain there.
+   */
+  proxylite: z
+    .object({
+      port: port.default(9998),
+      minMapPort: port.default(10000),
+      maxMapPort: port.default(10010),
+    })
+    .prefault({})
+    .refine((p) => p.maxMapPort >= p.minMapPort, {
+      message: 'maxMapPort must be >= minMapPort',
+      path: ['maxMapPort'],
+    }),
+  /** Where the key that encrypts stored secrets (ssh passwords) lives; default `<workspace.root>/.octopod/secrets.key`. */
+  secrets: z.object({ keyFile: z.string().optional() }).prefault({}),
   database: z.object({ url: z.string().min(1, 'set database.url or DATABASE_URL') }),
   redis: z
     .object({
@@ -138,6 +156,10 @@ const ENV_OVERRIDES: EnvOverrides = {
   BRAIN_WORKSPACE_STORE: ['workspace', 'store'],
   BRAIN_BLOB_DIR: ['files', 'blobDir'],
   BRAIN_FILES_ALLOW_ABSOLUTE: ['files', 'allowAbsolutePaths'],
+  BRAIN_PROXYLITE_PORT: ['proxylite', 'port'],
+  BRAIN_SSH_MIN_PORT: ['proxylite', 'minMapPort'],
+  BRAIN_SSH_MAX_PORT: ['proxylite', 'maxMapPort'],
+  BRAIN_SECRETS_KEY_FILE: ['secrets', 'keyFile'],
 };
 
 /** The brain treats an empty variable as unset (e.g. `DATABASE_URL=` does not blank the file's URL). */

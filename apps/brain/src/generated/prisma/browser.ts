@@ -108,3 +108,8 @@ export type ScenarioRun = Prisma.ScenarioRunModel
  * A step of a run: one task (its id chosen in advance, so a resumed run never starts it twice) or brain work.
  */
 export type ScenarioRunStep = Prisma.ScenarioRunStepModel
+/**
+ * Model SshLogin
+ * A node's SSH login info (`ssh set`) and the brain port mapped to its sshd; the password is encrypted at rest.
+ */
+export type SshLogin = Prisma.SshLoginModel

@@ -173,7 +173,10 @@ export class GatewayServer implements BeforeApplicationShutdown {
     socket.on('message', (data, isBinary) => {
       if (isBinary) {
         if (!session.name) return session.close(CloseCode.badMessage, 'hello must be the first message');
-        if (!session.transfers.receiveBinary(data as Buffer))
+        if (
+          !session.transfers.receiveBinary(data as Buffer) &&
+          !session.tunnels.receiveBinary(data as Buffer)
+        )
           this.logger.debug({ node: session.name }, 'binary frame of no open transfer ignored');
         return;
       }
@@ -188,6 +191,7 @@ export class GatewayServer implements BeforeApplicationShutdown {
       peer.close(`socket closed (${code})`);
       this.registry.remove(session);
       session.transfers.closeAll(`link to ${session.name ?? certificateName} closed (${code})`);
+      session.tunnels.closeAll(`link to ${session.name ?? certificateName} closed (${code})`);
       // Always recorded (the holder condition protects a newer connection), after the join by the serial chain.
       if (session.name && session.joined) {
         void this.presence

@@ -3,13 +3,16 @@ import { BRAIN_CONFIG } from '../../core/config/config.tokens';
 import type { BrainConfig } from '../../core/config/brain-config';
 import { NameServerClient, type NameEntry } from './nameserver.client';
 
+/** "ip:port" of what the brain serves. */
+export interface BrainAddresses {
+  gateway: string;
+  api: string;
+  /** Octopoda's proxylite face (`octl ssh ls`). */
+  proxylite?: string;
+}
+
 /** Entry names other components look up (Octopoda's, reference spec §1.3). */
-export function registrationEntries(
-  brainName: string,
-  gatewayAddr: string,
-  apiAddr: string,
-  ttlMs: number,
-): NameEntry[] {
+export function registrationEntries(brainName: string, addrs: BrainAddresses, ttlMs: number): NameEntry[] {
   const entry = (key: string, value: string, description: string): NameEntry => ({
     key,
     type: 'addr',
@@ -18,9 +21,12 @@ export function registrationEntries(
     ttl: ttlMs,
   });
   return [
-    entry(`${brainName}.tentacleFace.heartbeat`, gatewayAddr, 'tentacle gateway (wss)'),
-    entry(`${brainName}.tentacleFace.message`, gatewayAddr, 'tentacle gateway (wss)'),
-    entry(`${brainName}.octlFace.request`, apiAddr, 'brain API (https)'),
+    entry(`${brainName}.tentacleFace.heartbeat`, addrs.gateway, 'tentacle gateway (wss)'),
+    entry(`${brainName}.tentacleFace.message`, addrs.gateway, 'tentacle gateway (wss)'),
+    entry(`${brainName}.octlFace.request`, addrs.api, 'brain API (https)'),
+    ...(addrs.proxylite
+      ? [entry(`${brainName}.proxyliteFace`, addrs.proxylite, 'ssh service list (proxylite, tcp)')]
+      : []),
   ];
 }
 
@@ -37,7 +43,7 @@ export class RegistrationService implements OnApplicationShutdown {
 
   constructor(@Inject(BRAIN_CONFIG) private readonly config: BrainConfig) {}
 
-  async start(gatewayAddr: string, apiAddr: string): Promise<void> {
+  async start(addrs: BrainAddresses): Promise<void> {
     const ns = this.config.httpsNameServer;
     if (!ns.enable) return;
     const { ssl } = this.config;
@@ -47,12 +53,7 @@ export class RegistrationService implements OnApplicationShutdown {
       clientKey: ssl.serverKey,
     });
     const intervalMs = ns.requestInterval * 1000;
-    const entries = registrationEntries(
-      this.config.name,
-      gatewayAddr,
-      apiAddr,
-      Math.max(5_000, intervalMs * 5),
-    );
+    const entries = registrationEntries(this.config.name, addrs, Math.max(5_000, intervalMs * 5));
     await this.register(entries, true);
     this.timer = setInterval(() => void this.register(entries, false), intervalMs);
     this.timer.unref();

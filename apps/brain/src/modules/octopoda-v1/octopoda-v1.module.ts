@@ -4,6 +4,8 @@ import { BlobService } from '../files/blob.service';
 import { FilesModule } from '../files/files.module';
 import { NodesModule } from '../nodes/nodes.module';
 import { ScenariosModule } from '../scenarios/scenarios.module';
+import { SessionsModule } from '../sessions/sessions.module';
+import { SshModule } from '../ssh/ssh.module';
 import { FilesV1Controller } from './files.v1.controller';
 import { LogsModule } from '../logs/logs.module';
 import { LogsV1Controller } from './logs.v1.controller';
@@ -14,6 +16,7 @@ import { NodesV1Controller } from './nodes.v1.controller';
 import { ScenarioAppsV1Controller } from './scenario-apps.v1.controller';
 import { ScenariosV1Controller } from './scenarios.v1.controller';
 import { ScenariosV1Service } from './scenarios.v1.service';
+import { SshV1Controller } from './ssh.v1.controller';
 import { parseV1Forms } from './v1-forms';
 import { V1PullPayload } from './v1-pull-payload';
 import { V1ScopeService } from './v1-scope.service';
@@ -21,7 +24,7 @@ import { WorkgroupV1Controller } from './workgroup.v1.controller';
 
 /** The Octopoda face: thin controllers over the same services as /api/v2. */
 @Module({
-  imports: [NodesModule, TasksModule, FilesModule, ScenariosModule, LogsModule],
+  imports: [NodesModule, TasksModule, FilesModule, ScenariosModule, LogsModule, SshModule, SessionsModule],
   controllers: [
     NodesV1Controller,
     RunV1Controller,
@@ -31,6 +34,7 @@ import { WorkgroupV1Controller } from './workgroup.v1.controller';
     ScenarioAppsV1Controller,
     NodeAppsV1Controller,
     LogsV1Controller,
+    SshV1Controller,
   ],
   providers: [V1ScopeService, V1PullPayload, ScenariosV1Service],
 })

@@ -25,6 +25,7 @@ export function parseV1Forms(consumer: MiddlewareConsumer, uploadDir: string, ma
         'scenario/version',
         'scenario/app/commit',
         'node/app/version',
+        'ssh',
       ].map((path) => ({ path: `api/v1/${path}`, method: RequestMethod.POST })),
     );
   consumer

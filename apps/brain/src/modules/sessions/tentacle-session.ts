@@ -3,6 +3,7 @@ import {
   Peer,
   ProtocolError,
   TransferTable,
+  TunnelTable,
   type BinaryLink,
   type DownstreamKind,
   type Envelope,
@@ -44,6 +45,13 @@ export class TentacleSession {
       this.socket.send(payload, { binary: true, fin: true });
     },
   };
+
+  /** Tunnels (ssh) running over this connection. */
+  readonly tunnels = new TunnelTable({
+    sendData: (header, payload) => this.binary.sendBinary(Buffer.concat([header, payload])),
+    sendAck: (body) => this.link.send('tunnel.ack', body),
+    sendClose: (body) => this.link.send('tunnel.close', body),
+  });
 
   constructor(
     readonly socket: WebSocket,

@@ -414,7 +414,8 @@ export const ModelName = {
   NodeApp: 'NodeApp',
   ScenarioVersion: 'ScenarioVersion',
   ScenarioRun: 'ScenarioRun',
-  ScenarioRunStep: 'ScenarioRunStep'
+  ScenarioRunStep: 'ScenarioRunStep',
+  SshLogin: 'SshLogin'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -430,7 +431,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "node" | "workgroup" | "workgroupMember" | "joinToken" | "nodeCertificate" | "nodeRevocation" | "apiToken" | "auditRecord" | "task" | "invocation" | "invocationOutput" | "fileBlob" | "scenario" | "scenarioApp" | "nodeApp" | "scenarioVersion" | "scenarioRun" | "scenarioRunStep"
+    modelProps: "node" | "workgroup" | "workgroupMember" | "joinToken" | "nodeCertificate" | "nodeRevocation" | "apiToken" | "auditRecord" | "task" | "invocation" | "invocationOutput" | "fileBlob" | "scenario" | "scenarioApp" | "nodeApp" | "scenarioVersion" | "scenarioRun" | "scenarioRunStep" | "sshLogin"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -1766,6 +1767,80 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    SshLogin: {
+      payload: Prisma.$SshLoginPayload<ExtArgs>
+      fields: Prisma.SshLoginFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.SshLoginFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SshLoginPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.SshLoginFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SshLoginPayload>
+        }
+        findFirst: {
+          args: Prisma.SshLoginFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SshLoginPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.SshLoginFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SshLoginPayload>
+        }
+        findMany: {
+          args: Prisma.SshLoginFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SshLoginPayload>[]
+        }
+        create: {
+          args: Prisma.SshLoginCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SshLoginPayload>
+        }
+        createMany: {
+          args: Prisma.SshLoginCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.SshLoginCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SshLoginPayload>[]
+        }
+        delete: {
+          args: Prisma.SshLoginDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SshLoginPayload>
+        }
+        update: {
+          args: Prisma.SshLoginUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SshLoginPayload>
+        }
+        deleteMany: {
+          args: Prisma.SshLoginDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.SshLoginUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.SshLoginUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SshLoginPayload>[]
+        }
+        upsert: {
+          args: Prisma.SshLoginUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$SshLoginPayload>
+        }
+        aggregate: {
+          args: Prisma.SshLoginAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateSshLogin>
+        }
+        groupBy: {
+          args: Prisma.SshLoginGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.SshLoginGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.SshLoginCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.SshLoginCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -2059,6 +2134,19 @@ export const ScenarioRunStepScalarFieldEnum = {
 } as const
 
 export type ScenarioRunStepScalarFieldEnum = (typeof ScenarioRunStepScalarFieldEnum)[keyof typeof ScenarioRunStepScalarFieldEnum]
+
+
+export const SshLoginScalarFieldEnum = {
+  node: 'node',
+  username: 'username',
+  secret: 'secret',
+  port: 'port',
+  createdBy: 'createdBy',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type SshLoginScalarFieldEnum = (typeof SshLoginScalarFieldEnum)[keyof typeof SshLoginScalarFieldEnum]
 
 
 export const SortOrder = {
@@ -2430,6 +2518,7 @@ export type GlobalOmitConfig = {
   scenarioVersion?: Prisma.ScenarioVersionOmit
   scenarioRun?: Prisma.ScenarioRunOmit
   scenarioRunStep?: Prisma.ScenarioRunStepOmit
+  sshLogin?: Prisma.SshLoginOmit
 }
 
 /* Types for Logging */

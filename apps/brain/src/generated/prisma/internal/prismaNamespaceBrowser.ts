@@ -68,7 +68,8 @@ export const ModelName = {
   NodeApp: 'NodeApp',
   ScenarioVersion: 'ScenarioVersion',
   ScenarioRun: 'ScenarioRun',
-  ScenarioRunStep: 'ScenarioRunStep'
+  ScenarioRunStep: 'ScenarioRunStep',
+  SshLogin: 'SshLogin'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -341,6 +342,19 @@ export const ScenarioRunStepScalarFieldEnum = {
 } as const
 
 export type ScenarioRunStepScalarFieldEnum = (typeof ScenarioRunStepScalarFieldEnum)[keyof typeof ScenarioRunStepScalarFieldEnum]
+
+
+export const SshLoginScalarFieldEnum = {
+  node: 'node',
+  username: 'username',
+  secret: 'secret',
+  port: 'port',
+  createdBy: 'createdBy',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type SshLoginScalarFieldEnum = (typeof SshLoginScalarFieldEnum)[keyof typeof SshLoginScalarFieldEnum]
 
 
 export const SortOrder = {

@@ -26,7 +26,7 @@ export function fileAbortHandler(ctx: GatewayContext) {
   };
 }
 
-/** Replies (`file.ready`, `file.source`, `file.tree.result`, `nodeapp.list.result`) arriving on their own came too late. */
+/** Replies (`file.ready`, `file.tree.result`, `tunnel.opened`, …) arriving on their own came too late. */
 export function lateFileReplyHandler(ctx: GatewayContext, kind: string) {
   return () => ctx.logger.debug({ node: ctx.session.name, kind }, 'late reply');
 }

@@ -12,6 +12,7 @@ import {
   taskResultHandler,
   taskStartedHandler,
 } from './task.handlers';
+import { tunnelAckHandler, tunnelCloseHandler } from './tunnel.handlers';
 
 type Up = typeof upstreamSchemas;
 type Down = typeof downstreamSchemas;
@@ -36,6 +37,9 @@ export function buildHandlers(ctx: GatewayContext): HandlerMap<Up, Down> {
     'file.ack': fileAckHandler(ctx),
     'file.nack': fileNackHandler(ctx),
     'file.abort': fileAbortHandler(ctx),
+    'tunnel.opened': lateFileReplyHandler(ctx, 'tunnel.opened'),
+    'tunnel.ack': tunnelAckHandler(ctx),
+    'tunnel.close': tunnelCloseHandler(ctx),
   };
   return requireHello(ctx, handlers);
 }
