@@ -1,8 +1,10 @@
 import { ConfigError } from '@octopod/config';
+import { notifySystemdReady } from '@octopod/host';
 import { loadConfig, type TentacleConfig } from './config';
 import { join } from './enrol/join';
 import { JOIN_USAGE, parseJoinArgs } from './enrol/join-args';
 import { JoinError } from './enrol/join-error';
+import { recordLinkStatus } from './link/link-status-file';
 import { createLogger } from './logging';
 import { startTentacle } from './tentacle';
 import { tentacleVersion } from './version';
@@ -65,6 +67,15 @@ function run(config: TentacleConfig): void {
     process.exit(EXIT_CONFIG);
   }
   logger.info({ version: tentacleVersion(), name: config.name }, 'tentacle starting');
+  // Ready once started, not once linked: a node behind NAT may stay offline for a long time.
+  void notifySystemdReady(process.env);
+  // pakma confirms an upgrade only once the new version's link is up and stays up: it reads this file.
+  recordLinkStatus(tentacle.events, {
+    stateDir: config.state.dir,
+    node: config.name,
+    version: tentacleVersion(),
+    logger,
+  });
 
   let shuttingDown = false;
   const shutdown = (why: string, exitCode: number) => {

@@ -1,8 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The tentacle's version, from its package.json (one level above both src/ and dist/). */
+/** Set by the release build (esbuild `define`), so a bundled tentacle reports the release's version. */
+declare const OCTOPOD_RELEASE_VERSION: string | undefined;
+
+/** The tentacle's version: the release's when bundled, else its package.json's (one level above src/ and dist/). */
 export function tentacleVersion(): string {
+  if (typeof OCTOPOD_RELEASE_VERSION === 'string') return OCTOPOD_RELEASE_VERSION;
   try {
     const pkg = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as {
       version?: unknown;
