@@ -1,4 +1,5 @@
 import {
+  freePortRange,
   freePorts,
   makeTempDir,
   makeTestPki,
@@ -87,7 +88,13 @@ export interface StackOptions {
 export interface Stack {
   dir: string;
   pki: TestPki;
-  ports: { nsHttps: number; nsHttp: number; gateway: number; api: number };
+  ports: {
+    nsHttps: number;
+    nsHttp: number;
+    gateway: number;
+    api: number;
+    sshPorts: { min: number; max: number };
+  };
   bindIp: string;
   rootPassword: string;
   databaseUrl: string;
@@ -140,7 +147,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const pki = makeTestPki(join(dir, 'pki'));
   const [nsHttps, nsHttp, gateway] = await freePorts(3, bindIp);
   const [api] = await freePorts(1, '127.0.0.1');
-  const ports = { nsHttps, nsHttp, gateway, api };
+  const sshPorts = await freePortRange(3, '127.0.0.1');
+  const ports = { nsHttps, nsHttp, gateway, api, sshPorts };
   const rootPassword = `e2e-${randomSuffix()}`;
   const redisKeyPrefix = `octopod-e2e-${randomSuffix()}:`;
   const redisUrl = redisBaseUrl();
@@ -180,6 +188,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       httpsNameServer: { enable: true, host: bindIp, port: nsHttps, requestInterval: 1 },
       tentacleFace: { ip: bindIp, port: gateway, heartbeatInterval: 1, activeTimeout: 3, recordTimeout: 10 },
       octlFace: { ip: '127.0.0.1', port: api },
+      // Octopoda's ssh face on any free port (found through the name server), and three ssh ports of its own.
+      proxylite: { port: 0, minMapPort: sshPorts.min, maxMapPort: sshPorts.max },
       database: { url: database.url },
       redis: { url: redisUrl, keyPrefix: redisKeyPrefix },
       // With the CA key the brain signs enrolments (join tokens).

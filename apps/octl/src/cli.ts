@@ -25,7 +25,9 @@ import { registerTaskCommands } from './commands/task/task.commands';
 import { registerTokenCommands } from './commands/token/token.commands';
 import { workgroupPlace, type WorkgroupPlace } from './commands/wg/current-path';
 import { registerWgCommands } from './commands/wg/wg.commands';
-import type { AccessApi, BrainApi, CliContext, SignalSource, WorkgroupApi } from './context';
+import type { AccessApi, BrainApi, CliContext, SignalSource, SshHost, WorkgroupApi } from './context';
+import { registerSshCommands } from './commands/ssh/ssh.commands';
+import { processSshHost } from './commands/ssh/ssh-host';
 import { OctlError } from './errors';
 import { createOutput, selectFormat, type OutputFormat } from './output/output';
 import { OCTL_VERSION } from './version';
@@ -51,6 +53,8 @@ export interface CliIo {
   connectAccess?: () => Promise<AccessApi>;
   /** Unit tests: the token octl keeps, and logging in. */
   session?: Session;
+  /** The process parts `ssh` uses (main.ts: the real ones; tests: fakes). */
+  ssh?: Partial<SshHost>;
 }
 
 interface GlobalOptions {
@@ -74,8 +78,12 @@ export function normalizeArgv(argv: readonly string[]): string[] {
   return rewriteScenFlags(rewriteFileFlags(rewriteCmdFlags(rewritten)));
 }
 
+function configPathOf(io: CliIo, flag: string | undefined): string {
+  return findConfigFile({ flag, env: io.env, cwd: io.cwd, home: io.home, exists: existsSync });
+}
+
 function loadConfig(io: CliIo, flag: string | undefined): OctlConfig {
-  const path = findConfigFile({ flag, env: io.env, cwd: io.cwd, home: io.home, exists: existsSync });
+  const path = configPathOf(io, flag);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -117,6 +125,7 @@ function buildProgram(io: CliIo, ctx: CliContext): Command {
   registerTokenCommands(program, ctx);
   registerAuditCommand(program, ctx);
   registerLogCommands(program, ctx);
+  registerSshCommands(program, ctx);
   program.hook('preAction', () => void ctx.output()); // a bad -o fails before anything is done
   return program;
 }
@@ -131,7 +140,7 @@ function report(error: unknown, io: CliIo): number {
     return 2;
   }
   if (error instanceof OctlError) {
-    say(error.message);
+    if (error.message) say(error.message); // empty: the status of a program octl ran (ssh), which spoke itself
     return error.exitCode;
   }
   say(error instanceof Error ? error.message : String(error));
@@ -196,6 +205,12 @@ export async function runOctl(argv: readonly string[], io: CliIo): Promise<numbe
         : { brainName: brain.name, apiAddress: `${brain.ip}:${brain.port}` };
     },
     gitServer: () => gitServerOf(loaded()),
+    sshHost: () => ({
+      ...processSshHost(() => configPathOf(io, globals().config)),
+      prompts: io.stderr as NodeJS.WritableStream,
+      stdin: io.stdin,
+      ...io.ssh,
+    }),
     output: () => createOutput(selected(), (t) => void io.stdout.write(t)),
     format: selected,
     terminal: {

@@ -1,5 +1,5 @@
 import type { OctopodClient } from '@octopod/sdk';
-import type { Session } from './commands/auth/session';
+import type { SecretInput, Session } from './commands/auth/session';
 import type { GitServer } from './config';
 import type { WorkgroupPlace } from './commands/wg/current-path';
 import type { OutputFormat, OutputSink } from './output/output';
@@ -56,6 +56,20 @@ export interface SignalSource {
   off(signal: 'SIGINT' | 'SIGTERM', listener: () => void): unknown;
 }
 
+/** What `ssh` needs of the process: raw streams, a way to run ssh, and how to run this octl again. */
+export interface SshHost {
+  /** Prompts (`ssh set`) and the bytes `ssh proxy` relays. */
+  stdin?: SecretInput;
+  /** Where `ssh proxy` writes the node's bytes (binary). */
+  stdout?: NodeJS.WritableStream;
+  /** Where prompts go (stderr). */
+  prompts: NodeJS.WritableStream;
+  /** Runs the system ssh on the terminal with extra environment; resolves with its exit status. */
+  runSsh(args: string[], env: Record<string, string>): Promise<number>;
+  /** The command line that runs this octl, with the same octl.yaml, on these arguments. */
+  octlCommand(args: string[]): string[];
+}
+
 /** What command registrations get from the CLI: a lazily connected client, the output, the clock. */
 export interface CliContext {
   client(): Promise<BrainApi>;
@@ -71,6 +85,8 @@ export interface CliContext {
   brainLocation(): BrainLocation;
   /** octl.yaml's git service, for `scen repo`; fails when `git.serveUrl` is not set. */
   gitServer(): GitServer;
+  /** The process parts `ssh login|proxy|set` use. */
+  sshHost(): SshHost;
   output(): OutputSink;
   format(): OutputFormat;
   terminal: Terminal;

@@ -14,6 +14,7 @@ import {
 import { HttpsTransport, type HttpsTransportOptions } from './https-transport';
 import { resolveBrainAddress } from './name-server';
 import { readTokenFile } from './token-file';
+import { openSshTunnel, type SshTunnel } from './ssh-tunnel';
 import { streamTaskEvents, type StreamTaskEventsOptions, type TaskEvent } from './task-events';
 
 /** The typed `/api/v2` client: every generated operation, over one keep-alive HTTPS connection pool. */
@@ -41,6 +42,11 @@ export class OctopodClient extends GeneratedApi {
     options: StreamTaskEventsOptions = {},
   ): Promise<TaskDetail> {
     return streamTaskEvents(this.https, taskId, onEvent, options);
+  }
+
+  /** A WebSocket relayed to the node's sshd (what `octl ssh proxy` pipes to ssh). */
+  sshTunnel(node: string): Promise<SshTunnel> {
+    return openSshTunnel(this, this.https, node);
   }
 
   /**

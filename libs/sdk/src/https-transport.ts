@@ -1,6 +1,7 @@
 import { Agent, request as httpsRequest } from 'node:https';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
+import { WebSocket, type ClientOptions } from 'ws';
 import type { ApiRequest, ApiTransport, HttpMethod } from './generated/api';
 import { OctopodApiError, parseAddress } from './errors';
 
@@ -180,6 +181,18 @@ export class HttpsTransport implements ApiTransport, RawTransport {
   close(): void {
     this.agent.destroy();
     this.uploads?.destroy();
+  }
+
+  /** A WebSocket to `path` on the brain, with this transport's TLS identity (tunnels). */
+  webSocket(path: string): WebSocket {
+    const tls: ClientOptions & { servername: string } = {
+      ca: this.options.ca,
+      cert: this.options.cert,
+      key: this.options.key,
+      servername: this.options.servername ?? 'octopoda',
+      handshakeTimeout: this.timeoutMs,
+    };
+    return new WebSocket(`wss://${this.host}:${this.port}${path}`, tls);
   }
 
   private newAgent(keepAlive: boolean): Agent {

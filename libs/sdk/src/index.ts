@@ -5,6 +5,7 @@ export {
   type OctlConnectionConfig,
 } from './client';
 export { OctopodApiError } from './errors';
+export type { SshTunnel } from './ssh-tunnel';
 export type {
   HttpsTransportOptions,
   RawRequest,
@@ -31,6 +32,10 @@ export type {
   Node,
   NodeList,
   NodeLogs,
+  SshLogin,
+  SshLoginList,
+  SshLoginRequest,
+  SshTunnelTicket,
   NodeStatus,
   ResolveNodesRequest,
   ResolveNodesResult,
