@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { ConfigError } from '@octopod/config';
+import { notifySystemdReady } from '@octopod/host';
 import { parseArgs } from 'node:util';
 import type { BrainRoles } from './app.module';
 import { startBrain } from './bootstrap';
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
     const config = loadBrainConfig(file, process.env);
     const logger = createBrainLogger(config.logger);
     const brain = await startBrain(config, roles, logger);
+    void notifySystemdReady(process.env);
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;

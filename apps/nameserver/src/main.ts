@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import type { Logger } from 'pino';
 import { ConfigError } from '@octopod/config';
+import { notifySystemdReady } from '@octopod/host';
 import { ENV_VARS, loadConfig, type NameServerConfig } from './config';
 import { createLogger } from './logger';
 import { startNameServer, type RunningNameServer } from './server';
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
   }
   logger.info({ address: server.address, httpsPort: server.httpsPort, httpPort: server.httpPort }, 'ready');
   handleSignals(server, logger);
+  void notifySystemdReady(process.env);
 }
 
 function handleSignals(server: RunningNameServer, logger: Logger): void {

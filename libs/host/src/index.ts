@@ -1,1 +1,2 @@
 export { StatusSampler, type SamplerOptions, type StatusSource } from './sampler';
+export { notifySystemdReady, type NotifyOutcome, type SystemdNotifyDeps } from './systemd-notify';
