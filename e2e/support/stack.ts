@@ -19,7 +19,7 @@ export { httpsJson, type ApiOptions, type ApiResponse } from './https';
 
 /** The repository root: apps run from their built `dist/`. */
 export const REPO_ROOT = resolve(__dirname, '../..');
-const mainOf = (app: string) => join(REPO_ROOT, 'apps', app, 'dist', 'main.js');
+export const mainOf = (app: string) => join(REPO_ROOT, 'apps', app, 'dist', 'main.js');
 
 const READY_LINE = '"msg":"ready"';
 /** Env vars of our apps that must not leak from the developer's shell into a test stack. */

@@ -21,8 +21,9 @@ export function sshArguments(node: string, user: string, proxyCommand: string[],
     `HostKeyAlias=octopod-${node}`,
     '-o',
     'StrictHostKeyChecking=accept-new',
-    ...extra,
     `${user}@${node}`,
+    // After the destination: OpenSSH reads options there too, and a remote command must come after it.
+    ...extra,
   ];
 }
 

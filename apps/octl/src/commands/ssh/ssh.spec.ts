@@ -54,9 +54,9 @@ describe('octl ssh login', () => {
       'HostKeyAlias=octopod-pi-1',
       '-o',
       'StrictHostKeyChecking=accept-new',
+      'pi@pi-1',
       '-L',
       '8080:localhost:80',
-      'pi@pi-1',
     ]);
   });
 
@@ -79,7 +79,7 @@ describe('octl ssh login', () => {
 
   it('logs in with keys when no password is stored, and with -u when nothing is stored', async () => {
     const seen: Array<[string, Record<string, string>]> = [];
-    const host = fakeHost((args, env) => (seen.push([args.at(-1) as string, env]), 3));
+    const host = fakeHost((args, env) => (seen.push([args.find((a) => a.includes('@')) as string, env]), 3));
     expect(await sshLogin(fakeApi(login()), host, 'pi-1', { extra: [] })).toBe(3);
     expect(await sshLogin(fakeApi(undefined), host, 'pi-1', { user: 'root', extra: [] })).toBe(3);
     expect(seen).toEqual([
