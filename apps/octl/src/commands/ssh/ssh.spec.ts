@@ -1,10 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
-import { OctopodApiError, type SshLogin } from '@octopod/sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket, WebSocketServer } from 'ws';
+import { OctopodApiError, type SshLogin, type SshTunnel } from '@octopod/sdk';
+import { describe, expect, it } from 'vitest';
 import type { SshHost } from '../../context';
 import { sshArguments, sshLogin } from './login.command';
 import { sshProxy } from './proxy.command';
@@ -21,7 +20,7 @@ const login = (password?: string): SshLogin => ({
   ...(password ? { password } : {}),
 });
 
-function fakeApi(stored: SshLogin | undefined, tunnel?: () => Promise<WebSocket>): SshApi {
+function fakeApi(stored: SshLogin | undefined, tunnel?: () => Promise<SshTunnel>): SshApi {
   return {
     getSshLogin: async () => {
       if (!stored) throw new OctopodApiError(404, 'no_ssh_login', 'node pi-1 has no ssh login info');
@@ -90,43 +89,60 @@ describe('octl ssh login', () => {
   });
 });
 
+/**
+ * A stand-in for the brain's end of a tunnel, as the SDK hands it over (paused): a banner, then echo; "bye" closes
+ * normally, "fail" with the brain's reason.
+ */
+class FakeTunnel extends EventEmitter {
+  bufferedAmount = 0;
+  private paused = true;
+  private readonly queued: Buffer[] = [];
+
+  constructor() {
+    super();
+    this.deliver(Buffer.from('SSH-2.0-StandIn\r\n'));
+  }
+
+  send(data: Buffer, _options: unknown, done: () => void): void {
+    const text = data.toString();
+    setImmediate(() => {
+      done();
+      if (text === 'bye') this.emit('close', 1000, Buffer.from(''));
+      else if (text === 'fail') this.emit('close', 4502, Buffer.from('cannot reach sshd at 127.0.0.1:22'));
+      else this.deliver(data);
+    });
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    for (const data of this.queued.splice(0)) this.emit('message', data);
+  }
+
+  close(code: number): void {
+    setImmediate(() => this.emit('close', code, Buffer.from('')));
+  }
+
+  private deliver(data: Buffer): void {
+    if (this.paused) this.queued.push(data);
+    else this.emit('message', data);
+  }
+}
+
 describe('octl ssh proxy', () => {
-  let server: WebSocketServer;
-  let url: string;
-  beforeAll(async () => {
-    server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
-    await new Promise((resolve) => server.once('listening', resolve));
-    url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    // A stand-in for the brain's end of a tunnel: a banner, then echo; "bye" closes normally, "fail" with a reason.
-    server.on('connection', (ws) => {
-      ws.send(Buffer.from('SSH-2.0-StandIn\r\n'));
-      ws.on('message', (data: Buffer) => {
-        const text = data.toString();
-        if (text === 'bye') return ws.close(1000);
-        if (text === 'fail') return ws.close(4502, 'cannot reach sshd at 127.0.0.1:22');
-        ws.send(data);
-      });
-    });
-  });
-  afterAll(() => server.close());
+  const open = async () => new FakeTunnel() as unknown as SshTunnel;
 
-  const open = () =>
-    new Promise<WebSocket>((resolve) => {
-      const ws = new WebSocket(url);
-      ws.once('open', () => {
-        ws.pause(); // as the SDK hands it over
-        resolve(ws);
-      });
-    });
-
-  it('relays stdin and stdout byte for byte and ends when the tunnel closes', async () => {
+  it('relays stdin and stdout byte for byte, the first bytes included, and ends when the tunnel closes', async () => {
     const stdin = new PassThrough();
     const stdout = new PassThrough();
     let out = '';
     stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     const done = sshProxy(fakeApi(login(), open), 'pi-1', { ...fakeHost(() => 0), stdin, stdout });
     stdin.write('hello');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 20));
     stdin.write('bye');
     await done;
     expect(out).toBe('SSH-2.0-StandIn\r\nhello');
@@ -141,5 +157,16 @@ describe('octl ssh proxy', () => {
     });
     stdin.write('fail');
     await expect(done).rejects.toThrow('ssh tunnel to pi-1: cannot reach sshd at 127.0.0.1:22');
+  });
+
+  it('ends normally when ssh closes its side', async () => {
+    const stdin = new PassThrough();
+    const done = sshProxy(fakeApi(login(), open), 'pi-1', {
+      ...fakeHost(() => 0),
+      stdin,
+      stdout: new PassThrough(),
+    });
+    stdin.end();
+    await expect(done).resolves.toBeUndefined();
   });
 });
