@@ -65,6 +65,7 @@ done
 [[ -f tools/sdk-gen/generate.mjs ]] && check "sdk drift" node tools/sdk-gen/generate.mjs --check
 check "openapi drift" node apps/brain/dist/tools/openapi.js --check
 check "prisma client drift" bash tools/test/prisma-drift.sh
+check "deploy" bash tools/test/check-deploy.sh
 
 # ---------- vitest tiers ----------
 # Prints "<passed> <failed>" from a vitest JSON report. A suite that failed without a failed test (e.g. it did not
