@@ -9,7 +9,13 @@ export {
   sha256Hex,
   type ReleaseManifest,
 } from './manifest';
-export { generateReleaseKeys, signRelease, verifyRelease, type ReleaseKeys } from './signature';
+export {
+  checkReleasePublicKey,
+  generateReleaseKeys,
+  signRelease,
+  verifyRelease,
+  type ReleaseKeys,
+} from './signature';
 export { packRelease, type ManifestInput, type PackedRelease, type ReleaseFile } from './pack';
 export { checkReleaseContents, type ReleaseExpectation } from './contents';
 export { readReleaseArchive, unpackRelease } from './unpack';

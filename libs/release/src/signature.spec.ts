@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { generateReleaseKeys, signRelease, verifyRelease } from './signature';
+import { checkReleasePublicKey, generateReleaseKeys, signRelease, verifyRelease } from './signature';
 
 const keys = generateReleaseKeys();
 const bytes = Buffer.from('release bytes \u0000 with a NUL');
@@ -65,6 +65,13 @@ describe('release signatures', () => {
     expect(() => signRelease(bytes, keys.publicKeyPem)).toThrow(expect.objectContaining({ code: 'bad_key' }));
     expect(() => verifyRelease(bytes, signature, 'garbage')).toThrow(
       /^release public key is not a readable PEM key/,
+    );
+    expect(() => checkReleasePublicKey(keys.publicKeyPem)).not.toThrow();
+    expect(() => checkReleasePublicKey(rsaPublic)).toThrow(
+      'release public key must be an Ed25519 public key',
+    );
+    expect(() => checkReleasePublicKey(keys.privateKeyPem)).toThrow(
+      'release public key is a private key: give nodes release.pub, never release.key',
     );
   });
 });

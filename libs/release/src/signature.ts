@@ -39,13 +39,29 @@ export function signRelease(bytes: Uint8Array, privateKeyPem: string): string {
  * that is not an Ed25519 public key.
  */
 export function verifyRelease(bytes: Uint8Array, signature: string | undefined, publicKeyPem: string): void {
-  const key = ed25519Key(() => createPublicKey(publicKeyPem), 'public');
+  const key = publicKey(publicKeyPem);
   const text = (signature ?? '').trim();
   if (text === '') throw new ReleaseError('not_signed', 'release is not signed');
   const raw = /^[A-Za-z0-9+/]+={0,2}$/.test(text) ? Buffer.from(text, 'base64') : Buffer.alloc(0);
   if (raw.length !== SIGNATURE_BYTES || !verify(null, bytes, key, raw)) {
     throw new ReleaseError('bad_signature', 'release signature does not verify');
   }
+}
+
+/** Throws ReleaseError `bad_key` unless `publicKeyPem` is an Ed25519 public key (checked at start-up). */
+export function checkReleasePublicKey(publicKeyPem: string): void {
+  publicKey(publicKeyPem);
+}
+
+function publicKey(pem: string): KeyObject {
+  // createPublicKey accepts a private key too; a node must never hold the signing key.
+  if (pem.includes('PRIVATE KEY-----')) {
+    throw new ReleaseError(
+      'bad_key',
+      'release public key is a private key: give nodes release.pub, never release.key',
+    );
+  }
+  return ed25519Key(() => createPublicKey(pem), 'public');
 }
 
 function ed25519Key(load: () => KeyObject, kind: 'private' | 'public'): KeyObject {
