@@ -25,6 +25,7 @@ import { OctopodaV1Module } from './modules/octopoda-v1/octopoda-v1.module';
 import { ScopeModule } from './modules/scope/scope.module';
 import { SessionsModule } from './modules/sessions/sessions.module';
 import { SshModule } from './modules/ssh/ssh.module';
+import { PakmaModule } from './modules/pakma/pakma.module';
 import { TasksModule } from './modules/tasks/tasks.module';
 import { TokensModule } from './modules/tokens/tokens.module';
 import { WorkgroupModule } from './modules/workgroup/workgroup.module';
@@ -73,6 +74,7 @@ export class AppModule {
         LogsModule,
         ScenariosModule,
         SshModule,
+        PakmaModule,
         AuditModule,
       );
     if (roles.worker) imports.push(MaintenanceModule);

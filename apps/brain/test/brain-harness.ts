@@ -45,6 +45,10 @@ export interface TestBrain {
       logs?: FakeTentacleOptions['logs'];
       /** Where `tunnel.open` connects (a stand-in for the node's sshd); none: tunnels are refused. */
       ssh?: FakeTentacleOptions['ssh'];
+      /** How its pakma answers; none: as a node without pakma. */
+      pakma?: FakeTentacleOptions['pakma'];
+      /** The version it says in hello. */
+      version?: string;
     },
   ): FakeTentacle;
   /** Closes the brain and starts a new one on the same config, ports and database (state survives). */
@@ -175,6 +179,8 @@ export async function startTestBrain(
         files: options.files,
         logs: options.logs,
         ssh: options.ssh,
+        pakma: options.pakma,
+        version: options.version,
       });
       tentacles.push(tentacle);
       return tentacle;

@@ -28,7 +28,7 @@ describe('parseConfig', () => {
     });
     expect(config.env).toEqual([]);
     expect(config.state).toEqual({ dir: '/var/octopoda/tentacle/workspace/.octopod' });
-    expect(config.pakma).toEqual({ root: '/var/octopoda/tentacle/pakma' });
+    expect(config.pakma).toEqual({ root: '/var/octopoda/tentacle/pakma', port: 3450 });
   });
 
   it('keeps the task state in the workspace unless state.dir or TENTACLE_STATE_DIR says otherwise', () => {

@@ -74,8 +74,10 @@ export const configSchema = z
       .prefault({}),
     /** Journal of accepted invocation ids and results awaiting acknowledgement; default `<workspace.root>/.octopod`. */
     state: z.object({ dir: path.optional() }).prefault({}),
-    /** Only `OCTOPODA_PAKMA` uses it (Octopod has no pakma); the rest of Octopoda's `pakma` section is ignored. */
-    pakma: z.object({ root: path.default('/var/octopoda/tentacle/pakma') }).prefault({}),
+    /** This host's pakma (the upgrade supervisor): its HTTP port on 127.0.0.1, and `root` for `OCTOPODA_PAKMA`/`@pakma`. */
+    pakma: z
+      .object({ root: path.default('/var/octopoda/tentacle/pakma'), port: port.default(3450) })
+      .prefault({}),
     ssh: z
       .object({
         /** Where this node's sshd listens ("host:port", ":port" = loopback); empty: no ssh tunnels. */
@@ -130,6 +132,7 @@ const ENV_OVERRIDES: EnvOverrides = {
   TENTACLE_STATE_DIR: ['state', 'dir'],
   TENTACLE_FILES_ALLOW_ABSOLUTE: ['files', 'allowAbsolutePaths'],
   TENTACLE_SSH_ADDRESS: ['ssh', 'address'],
+  TENTACLE_PAKMA_PORT: ['pakma', 'port'],
   TENTACLE_SSH_MAX_TUNNELS: ['ssh', 'maxTunnels'],
   TENTACLE_CA_CERT: ['ssl', 'caCert'],
   TENTACLE_CLIENT_CERT: ['ssl', 'clientCert'],
@@ -163,7 +166,7 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): Tentacle
     logger: { ...config.logger, path: config.logger.path ? resolve(config.logger.path) : '' },
     workspace: { root: resolve(config.workspace.root), store: resolve(config.workspace.store) },
     state: { dir: resolve(config.state.dir ?? join(config.workspace.root, '.octopod')) },
-    pakma: { root: resolve(config.pakma.root) },
+    pakma: { ...config.pakma, root: resolve(config.pakma.root) },
   };
 }
 

@@ -12,6 +12,7 @@ import { NodeFiles } from './files/node-files';
 import { logFiles } from './logs/log-service';
 import { parseSshAddress } from './ssh/ssh-address';
 import { sshTunnels } from './ssh/tunnel-service';
+import { localPakma } from './pakma/pakma-service';
 import { NodeApps } from './nodeapps/node-apps';
 import { tentacleVersion } from './version';
 import pino from 'pino';
@@ -109,6 +110,7 @@ export function startTentacle(config: TentacleConfig, deps: TentacleDeps = {}): 
     nodeapps,
     logs: logFiles(config.logger),
     tunnels: sshTunnels(parseSshAddress(config.ssh.address), config.ssh.maxTunnels, logger),
+    pakma: localPakma({ host: '127.0.0.1', port: config.pakma.port }),
     logger,
     helloTimeoutMs: deps.helloTimeoutMs,
     random: deps.random,

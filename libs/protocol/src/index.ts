@@ -87,3 +87,4 @@ export { MAX_LOG_LINES, logGetSchema, logLinesSchema, type LogGet, type LogLines
 export * from './transfer';
 export * from './nodeapps';
 export * from './tunnels';
+export * from './pakma';

@@ -24,6 +24,7 @@ import {
 } from './files';
 import { logGetSchema, logLinesSchema } from './logs';
 import { nodeAppListResultSchema, nodeAppListSchema } from './nodeapps';
+import { pakmaCommandSchema, pakmaResultSchema } from './pakma';
 import {
   tunnelAckSchema,
   tunnelCloseSchema,
@@ -130,6 +131,7 @@ export const upstreamSchemas = {
   'tunnel.opened': tunnelOpenedSchema,
   'tunnel.ack': tunnelAckSchema,
   'tunnel.close': tunnelCloseSchema,
+  'pakma.result': pakmaResultSchema,
 } as const;
 
 /** Messages the brain sends (downstream). */
@@ -154,6 +156,7 @@ export const downstreamSchemas = {
   'tunnel.open': tunnelOpenSchema,
   'tunnel.ack': tunnelAckSchema,
   'tunnel.close': tunnelCloseSchema,
+  'pakma.command': pakmaCommandSchema,
 } as const;
 
 export type SchemaMap = Record<string, z.ZodType>;

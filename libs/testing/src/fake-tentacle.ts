@@ -9,6 +9,8 @@ import {
   type HandlerMap,
   type Reply,
   type NodeStatus,
+  type PakmaCommand,
+  type PakmaResult,
   type TaskAssign,
   type TaskResult,
   type upstreamSchemas,
@@ -53,6 +55,10 @@ export interface FakeTentacleOptions {
   logs?: string[];
   /** Where `tunnel.open` connects (a test's TCP server standing in for sshd); omitted: tunnels are refused. */
   ssh?: { host: string; port: number };
+  /** The version said in hello (default `fake-1.0`): what the brain records as the node's tentacle version. */
+  version?: string;
+  /** How this node's pakma answers `pakma.command`; omitted: as a node without pakma (status 0). */
+  pakma?: (command: PakmaCommand) => PakmaResult | Promise<PakmaResult>;
 }
 
 /** What `log.get` with `maxLines: 0` returns, as a real tentacle. */
@@ -163,6 +169,12 @@ export class FakeTentacle {
       'tunnel.open': ({ tunnelId }) => this.openTunnel(tunnelId),
       'tunnel.ack': (ack) => this.tunnels.ack(ack),
       'tunnel.close': (close) => this.tunnels.close(close),
+      'pakma.command': async (command) => ({
+        kind: 'pakma.result',
+        body: options.pakma
+          ? await options.pakma(command)
+          : { status: 0, body: 'Pakma request error: this node has no pakma' },
+      }),
     };
     this.peer = new Peer(this.socket, downstreamSchemas, handlers);
     this.socket.on('message', (data, isBinary) => {
@@ -223,7 +235,7 @@ export class FakeTentacle {
     await this.opened;
     const reply = await this.peer.request('hello', {
       name: this.options.name,
-      version: 'fake-1.0',
+      version: this.options.version ?? 'fake-1.0',
       protocol: PROTOCOL_VERSION,
       capabilities: ['status'],
       facts: {

@@ -13,6 +13,7 @@ import type { FileService, TransferLink } from '../files/file-service';
 import type { LogService } from '../logs/log-service';
 import type { NodeAppService } from '../nodeapps/nodeapp-service';
 import type { TunnelService } from '../ssh/tunnel-service';
+import type { PakmaService } from '../pakma/pakma-service';
 
 /** What a downstream handler may touch: the session it runs in, never the socket. */
 export interface SessionContext {
@@ -28,6 +29,8 @@ export interface SessionContext {
   transfers: TransferLink;
   /** This session's tunnels (ssh): bytes in and out, and what opens new ones. */
   tunnels: { table: TunnelTable; service: TunnelService };
+  /** This host's pakma (upgrades of this tentacle). */
+  pakma: PakmaService;
   /** A welcome that was not the reply to our hello (the brain re-sent its settings). */
   onWelcome(welcome: Welcome): void;
   onHeartbeatAck(ack: HeartbeatAck): void;

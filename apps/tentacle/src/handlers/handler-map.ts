@@ -5,6 +5,7 @@ import type { SessionContext } from './handler-context';
 import { heartbeatAckHandler } from './heartbeat-ack.handler';
 import { logGetHandler } from './log-get.handler';
 import { nodeAppListHandler } from './nodeapp-list.handler';
+import { pakmaCommandHandler } from './pakma-command.handler';
 import { statusGetHandler } from './status-get.handler';
 import { taskHandlers } from './tasks';
 import { tunnelHandlers } from './tunnels';
@@ -24,5 +25,6 @@ export function createHandlers(context: SessionContext): TentacleHandlers {
     'nodeapp.list': nodeAppListHandler(context),
     'log.get': logGetHandler(context),
     ...tunnelHandlers(context),
+    'pakma.command': pakmaCommandHandler(context),
   };
 }

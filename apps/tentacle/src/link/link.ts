@@ -7,6 +7,7 @@ import type { TaskService } from '../exec/task-service';
 import type { FileService } from '../files/file-service';
 import type { LogService } from '../logs/log-service';
 import type { TunnelService } from '../ssh/tunnel-service';
+import type { PakmaService } from '../pakma/pakma-service';
 import type { NodeAppService } from '../nodeapps/nodeapp-service';
 import { formatAddress, type BrainAddress } from './address';
 import { dial, type TlsMaterial } from './dialler';
@@ -31,6 +32,7 @@ export interface LinkOptions {
   /** Reads this node's log files. Default: there are none. */
   logs?: LogService;
   tunnels?: TunnelService;
+  pakma?: PakmaService;
   logger: Logger;
   /** Host facts sent in hello (the local address is added per connection). */
   facts?: Omit<NodeFacts, 'addr'>;
@@ -172,6 +174,7 @@ export class Link {
         nodeapps: options.nodeapps,
         logs: options.logs,
         tunnels: options.tunnels,
+        pakma: options.pakma,
         logger: options.logger,
         helloTimeoutMs: options.helloTimeoutMs ?? 10_000,
         deadAfterIntervals: options.deadAfterIntervals ?? 3,

@@ -95,7 +95,7 @@ describe('Session', () => {
         name: 'pi-1',
         version: '0.1.0',
         protocol: 1,
-        capabilities: ['status', 'tasks', 'files', 'nodeapps', 'logs', 'tunnels'],
+        capabilities: ['status', 'tasks', 'files', 'nodeapps', 'logs', 'tunnels', 'pakma'],
         facts: { addr: '10.1.2.3', hostname: 'h' },
       },
     });

@@ -21,10 +21,11 @@ import { createHandlers } from '../handlers/handler-map';
 import { noLogs, type LogService } from '../logs/log-service';
 import { noNodeApps, type NodeAppService } from '../nodeapps/nodeapp-service';
 import { noTunnels, type TunnelService } from '../ssh/tunnel-service';
+import { noPakma, type PakmaService } from '../pakma/pakma-service';
 import { HeartbeatTracker } from './heartbeat';
 
 /** Capabilities this tentacle offers (the brain sends only kinds it knows we handle). */
-export const CAPABILITIES = ['status', 'tasks', 'files', 'nodeapps', 'logs', 'tunnels'];
+export const CAPABILITIES = ['status', 'tasks', 'files', 'nodeapps', 'logs', 'tunnels', 'pakma'];
 
 export interface SessionOptions {
   name: string;
@@ -43,6 +44,8 @@ export interface SessionOptions {
   logs?: LogService;
   /** Opens tunnels to local services (sshd). Default: refuses. */
   tunnels?: TunnelService;
+  /** This host's pakma. Default: none (pakma commands answer status 0). */
+  pakma?: PakmaService;
   logger: Logger;
   helloTimeoutMs: number;
   /** Heartbeat intervals without an ack after which the link counts as dead. */
@@ -133,6 +136,7 @@ export class Session {
         logs: options.logs ?? noLogs,
         transfers: this.transfers,
         tunnels: { table: this.tunnels, service: options.tunnels ?? noTunnels },
+        pakma: options.pakma ?? noPakma,
         onWelcome: (welcome) => this.applyWelcome(welcome),
         onHeartbeatAck: (ack) => this.onAck(ack),
       }),

@@ -352,6 +352,34 @@ export interface NodeStatus {
   diskTotal: number;
 }
 
+export interface PakmaCommandRequest {
+  command: 'state' | 'install' | 'upgrade' | 'confirm' | 'cancel' | 'downgrade' | 'history' | 'clean';
+  /** nodes, @groups and/or brain */
+  targets: string[];
+  /** for install and upgrade */
+  version?: string;
+  /** history: records at/after */
+  time?: string;
+  /** history: the last this many (default 10) */
+  limit?: number;
+}
+
+export interface PakmaResult {
+  node: string;
+  /** false: the node could not be asked (offline, no answer) */
+  reached: boolean;
+  /** pakma's HTTP status; 0 when pakma could not be reached */
+  status: number;
+  /** pakma's JSON answer, when it gave one */
+  answer?: Record<string, unknown>;
+  /** the answer as text, or why there is none */
+  text: string;
+}
+
+export interface PakmaResults {
+  results: PakmaResult[];
+}
+
 export interface PullFileRequest {
   node: string;
   path: string;
@@ -401,6 +429,45 @@ export interface Revocation {
   certificatesRevoked: number;
   /** Live connections closed */
   disconnected: number;
+}
+
+export interface Rollout {
+  id: string;
+  version: string;
+  state: 'running' | 'succeeded' | 'failed';
+  waves: RolloutWave[];
+  error?: string | null;
+  createdBy: string;
+  /** @format date-time */
+  createdAt: string;
+  /** @format date-time */
+  endedAt?: string | null;
+}
+
+export interface RolloutList {
+  rollouts: Rollout[];
+}
+
+export interface RolloutNode {
+  node: string;
+  state: 'pending' | 'upgrading' | 'confirmed' | 'failed' | 'skipped';
+  detail?: string;
+}
+
+export interface RolloutRequest {
+  version: string;
+  targets: string[];
+  /** wave sizes: counts, percentages, rest */
+  waves?: string;
+  /** a wave not confirmed within this fails (default 900) */
+  waveTimeoutSeconds?: number;
+  /** how often nodes' pakma state is asked (default 2) */
+  pollSeconds?: number;
+}
+
+export interface RolloutWave {
+  state: 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped';
+  nodes: RolloutNode[];
 }
 
 export interface Scenario {
@@ -684,6 +751,14 @@ export class GeneratedApi {
   }
 
   /**
+   * A rollout: its waves and each node's state
+   * `GET /api/v2/rollouts/{id}`
+   */
+  async getRollout(id: string): Promise<Rollout> {
+    return this.transport.request<Rollout>({ method: 'GET', path: `/api/v2/rollouts/${encodeURIComponent(String(id))}` });
+  }
+
+  /**
    * A scenario: apps, nodeapps and their versions
    * `GET /api/v2/scenarios/{scenario}`
    */
@@ -788,6 +863,14 @@ export class GeneratedApi {
   }
 
   /**
+   * Recent rollouts whose nodes are all in scope, newest first
+   * `GET /api/v2/rollouts`
+   */
+  async listRollouts(): Promise<RolloutList> {
+    return this.transport.request<RolloutList>({ method: 'GET', path: '/api/v2/rollouts' });
+  }
+
+  /**
    * Recent apply runs, newest first
    * `GET /api/v2/scenario-runs`
    */
@@ -860,6 +943,14 @@ export class GeneratedApi {
   }
 
   /**
+   * One pakma command (state, upgrade, confirm, history, …) to nodes' and/or the brain's pakma
+   * `POST /api/v2/pakma`
+   */
+  async pakmaCommand(body: PakmaCommandRequest): Promise<PakmaResults> {
+    return this.transport.request<PakmaResults>({ method: 'POST', path: '/api/v2/pakma', body });
+  }
+
+  /**
    * Forget an offline node
    * `DELETE /api/v2/nodes/{name}`
    */
@@ -929,5 +1020,13 @@ export class GeneratedApi {
    */
   async setSshLogin(name: string, body: SshLoginRequest): Promise<SshLogin> {
     return this.transport.request<SshLogin>({ method: 'PUT', path: `/api/v2/nodes/${encodeURIComponent(String(name))}/ssh`, body });
+  }
+
+  /**
+   * Upgrade nodes to a release version in waves (1, 10%, rest); a failed wave stops the rest
+   * `POST /api/v2/rollouts`
+   */
+  async startRollout(body: RolloutRequest): Promise<Rollout> {
+    return this.transport.request<Rollout>({ method: 'POST', path: '/api/v2/rollouts', body });
   }
 }

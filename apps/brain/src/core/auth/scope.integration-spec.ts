@@ -72,6 +72,8 @@ describe('scope on every route of both faces (real Postgres, Redis, sockets)', (
   let rootTokenId: string;
   /** A run of the root's scenario. */
   let outRun: string;
+  /** A rollout of the root's. */
+  let outRollout: string | undefined;
 
   /** A caller whose current workgroup is /g1 (member: in-1; out-1 is not). */
   const v1 = (path: string, options: ApiOptions = {}) =>
@@ -291,6 +293,39 @@ describe('scope on every route of both faces (real Postgres, Redis, sockets)', (
     'DELETE /api/v1/ssh': async () => {
       const res = await v1(`/ssh?name=${OUT}`, { method: 'DELETE' });
       expect([res.status, json(res).Code]).toEqual([400, -1]);
+    },
+    'POST /api/v2/pakma': async () => {
+      expect((await v2('/pakma', post({ command: 'state', targets: [OUT] }))).status).toBe(422);
+      // The brain's host is the root's to upgrade.
+      expect((await v2('/pakma', post({ command: 'state', targets: ['brain'] }))).status).toBe(422);
+    },
+    'POST /api/v2/rollouts': async () =>
+      expect((await v2('/rollouts', post({ version: '2.0.0', targets: [OUT] }))).status).toBe(422),
+    'GET /api/v2/rollouts': async () => {
+      const started = await t.api('/api/v2/rollouts', {
+        method: 'POST',
+        body: { version: '9.9.9', targets: [OUT], waveTimeoutSeconds: 1 },
+      });
+      outRollout = (started.json() as { id: string }).id;
+      const ids = (json(await v2('/rollouts')).rollouts as Array<{ id: string }>).map((r) => r.id);
+      expect(ids).not.toContain(outRollout);
+    },
+    'GET /api/v2/rollouts/:id': async () => {
+      outRollout ??= (
+        (
+          await t.api('/api/v2/rollouts', {
+            method: 'POST',
+            body: { version: '9.9.8', targets: [OUT], waveTimeoutSeconds: 1 },
+          })
+        ).json() as { id: string }
+      ).id;
+      expect((await v2(`/rollouts/${outRollout}`)).status).toBe(404);
+    },
+    'POST /api/v1/pakma': async () => {
+      const res = await v1('/pakma', form({ command: 'state', targetNodes: JSON.stringify([OUT]) }));
+      expect(res.status).toBe(400);
+      const brain = await v1('/pakma', form({ command: 'state', targetNodes: '["brain"]' }));
+      expect(brain.status).toBe(400);
     },
     'GET /api/v2/nodes/:name/files/content': async () =>
       expect((await v2(`/nodes/${OUT}/files/content?path=@log`)).status).toBe(422),

@@ -64,6 +64,8 @@ export const brainConfigSchema = z.object({
       message: 'maxMapPort must be >= minMapPort',
       path: ['maxMapPort'],
     }),
+  /** The brain host's own pakma (Octopoda: 127.0.0.1:3451), asked for `octl pakma … brain`. */
+  pakma: z.object({ port: port.default(3451) }).prefault({}),
   /** Where the key that encrypts stored secrets (ssh passwords) lives; default `<workspace.root>/.octopod/secrets.key`. */
   secrets: z.object({ keyFile: z.string().optional() }).prefault({}),
   database: z.object({ url: z.string().min(1, 'set database.url or DATABASE_URL') }),
@@ -160,6 +162,7 @@ const ENV_OVERRIDES: EnvOverrides = {
   BRAIN_SSH_MIN_PORT: ['proxylite', 'minMapPort'],
   BRAIN_SSH_MAX_PORT: ['proxylite', 'maxMapPort'],
   BRAIN_SECRETS_KEY_FILE: ['secrets', 'keyFile'],
+  BRAIN_PAKMA_PORT: ['pakma', 'port'],
 };
 
 /** The brain treats an empty variable as unset (e.g. `DATABASE_URL=` does not blank the file's URL). */

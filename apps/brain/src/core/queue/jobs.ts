@@ -6,6 +6,7 @@ export const Queues = {
   maintenance: 'maintenance',
   tasks: 'tasks',
   scenarios: 'scenarios',
+  rollouts: 'rollouts',
 } as const;
 
 export interface MaintenanceJobs {
@@ -30,6 +31,11 @@ export type TaskJobName = keyof TaskJobs;
 export interface ScenarioJobs {
   /** Runs (or resumes) an apply's steps (job id `apply-<runId>`: once per run; a stalled job is run again). */
   apply: { runId: string };
+}
+
+export interface RolloutJobs {
+  /** Runs (or resumes) a rollout's waves (job id `rollout-<id>`: once per rollout; a stalled job is run again). */
+  rollout: { rolloutId: string };
 }
 
 /** Finished jobs kept for inspection; their ids keep deduplicating while kept. */

@@ -135,3 +135,8 @@ export type ScenarioRunStep = Prisma.ScenarioRunStepModel
  * A node's SSH login info (`ssh set`) and the brain port mapped to its sshd; the password is encrypted at rest.
  */
 export type SshLogin = Prisma.SshLoginModel
+/**
+ * Model Rollout
+ * A release version brought to many nodes by their pakma, wave after wave; a failed wave stops the rest.
+ */
+export type Rollout = Prisma.RolloutModel

@@ -6,6 +6,8 @@ import { NodesModule } from '../nodes/nodes.module';
 import { ScenariosModule } from '../scenarios/scenarios.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { SshModule } from '../ssh/ssh.module';
+import { PakmaModule } from '../pakma/pakma.module';
+import { PakmaV1Controller } from './pakma.v1.controller';
 import { FilesV1Controller } from './files.v1.controller';
 import { LogsModule } from '../logs/logs.module';
 import { LogsV1Controller } from './logs.v1.controller';
@@ -24,7 +26,16 @@ import { WorkgroupV1Controller } from './workgroup.v1.controller';
 
 /** The Octopoda face: thin controllers over the same services as /api/v2. */
 @Module({
-  imports: [NodesModule, TasksModule, FilesModule, ScenariosModule, LogsModule, SshModule, SessionsModule],
+  imports: [
+    NodesModule,
+    TasksModule,
+    FilesModule,
+    ScenariosModule,
+    LogsModule,
+    SshModule,
+    SessionsModule,
+    PakmaModule,
+  ],
   controllers: [
     NodesV1Controller,
     RunV1Controller,
@@ -35,6 +46,7 @@ import { WorkgroupV1Controller } from './workgroup.v1.controller';
     NodeAppsV1Controller,
     LogsV1Controller,
     SshV1Controller,
+    PakmaV1Controller,
   ],
   providers: [V1ScopeService, V1PullPayload, ScenariosV1Service],
 })

@@ -26,6 +26,7 @@ export function parseV1Forms(consumer: MiddlewareConsumer, uploadDir: string, ma
         'scenario/app/commit',
         'node/app/version',
         'ssh',
+        'pakma',
       ].map((path) => ({ path: `api/v1/${path}`, method: RequestMethod.POST })),
     );
   consumer

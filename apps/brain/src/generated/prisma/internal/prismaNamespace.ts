@@ -415,7 +415,8 @@ export const ModelName = {
   ScenarioVersion: 'ScenarioVersion',
   ScenarioRun: 'ScenarioRun',
   ScenarioRunStep: 'ScenarioRunStep',
-  SshLogin: 'SshLogin'
+  SshLogin: 'SshLogin',
+  Rollout: 'Rollout'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -431,7 +432,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "node" | "workgroup" | "workgroupMember" | "joinToken" | "nodeCertificate" | "nodeRevocation" | "apiToken" | "auditRecord" | "task" | "invocation" | "invocationOutput" | "fileBlob" | "scenario" | "scenarioApp" | "nodeApp" | "scenarioVersion" | "scenarioRun" | "scenarioRunStep" | "sshLogin"
+    modelProps: "node" | "workgroup" | "workgroupMember" | "joinToken" | "nodeCertificate" | "nodeRevocation" | "apiToken" | "auditRecord" | "task" | "invocation" | "invocationOutput" | "fileBlob" | "scenario" | "scenarioApp" | "nodeApp" | "scenarioVersion" | "scenarioRun" | "scenarioRunStep" | "sshLogin" | "rollout"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -1841,6 +1842,80 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    Rollout: {
+      payload: Prisma.$RolloutPayload<ExtArgs>
+      fields: Prisma.RolloutFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.RolloutFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RolloutPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.RolloutFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RolloutPayload>
+        }
+        findFirst: {
+          args: Prisma.RolloutFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RolloutPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.RolloutFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RolloutPayload>
+        }
+        findMany: {
+          args: Prisma.RolloutFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RolloutPayload>[]
+        }
+        create: {
+          args: Prisma.RolloutCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RolloutPayload>
+        }
+        createMany: {
+          args: Prisma.RolloutCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.RolloutCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RolloutPayload>[]
+        }
+        delete: {
+          args: Prisma.RolloutDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RolloutPayload>
+        }
+        update: {
+          args: Prisma.RolloutUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RolloutPayload>
+        }
+        deleteMany: {
+          args: Prisma.RolloutDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.RolloutUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.RolloutUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RolloutPayload>[]
+        }
+        upsert: {
+          args: Prisma.RolloutUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RolloutPayload>
+        }
+        aggregate: {
+          args: Prisma.RolloutAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateRollout>
+        }
+        groupBy: {
+          args: Prisma.RolloutGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.RolloutGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.RolloutCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.RolloutCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -2147,6 +2222,22 @@ export const SshLoginScalarFieldEnum = {
 } as const
 
 export type SshLoginScalarFieldEnum = (typeof SshLoginScalarFieldEnum)[keyof typeof SshLoginScalarFieldEnum]
+
+
+export const RolloutScalarFieldEnum = {
+  id: 'id',
+  version: 'version',
+  state: 'state',
+  waves: 'waves',
+  options: 'options',
+  error: 'error',
+  createdBy: 'createdBy',
+  scopePath: 'scopePath',
+  createdAt: 'createdAt',
+  endedAt: 'endedAt'
+} as const
+
+export type RolloutScalarFieldEnum = (typeof RolloutScalarFieldEnum)[keyof typeof RolloutScalarFieldEnum]
 
 
 export const SortOrder = {
@@ -2519,6 +2610,7 @@ export type GlobalOmitConfig = {
   scenarioRun?: Prisma.ScenarioRunOmit
   scenarioRunStep?: Prisma.ScenarioRunStepOmit
   sshLogin?: Prisma.SshLoginOmit
+  rollout?: Prisma.RolloutOmit
 }
 
 /* Types for Logging */

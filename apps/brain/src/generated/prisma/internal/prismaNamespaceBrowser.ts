@@ -69,7 +69,8 @@ export const ModelName = {
   ScenarioVersion: 'ScenarioVersion',
   ScenarioRun: 'ScenarioRun',
   ScenarioRunStep: 'ScenarioRunStep',
-  SshLogin: 'SshLogin'
+  SshLogin: 'SshLogin',
+  Rollout: 'Rollout'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -355,6 +356,22 @@ export const SshLoginScalarFieldEnum = {
 } as const
 
 export type SshLoginScalarFieldEnum = (typeof SshLoginScalarFieldEnum)[keyof typeof SshLoginScalarFieldEnum]
+
+
+export const RolloutScalarFieldEnum = {
+  id: 'id',
+  version: 'version',
+  state: 'state',
+  waves: 'waves',
+  options: 'options',
+  error: 'error',
+  createdBy: 'createdBy',
+  scopePath: 'scopePath',
+  createdAt: 'createdAt',
+  endedAt: 'endedAt'
+} as const
+
+export type RolloutScalarFieldEnum = (typeof RolloutScalarFieldEnum)[keyof typeof RolloutScalarFieldEnum]
 
 
 export const SortOrder = {

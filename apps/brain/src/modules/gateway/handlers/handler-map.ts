@@ -40,6 +40,7 @@ export function buildHandlers(ctx: GatewayContext): HandlerMap<Up, Down> {
     'tunnel.opened': lateFileReplyHandler(ctx, 'tunnel.opened'),
     'tunnel.ack': tunnelAckHandler(ctx),
     'tunnel.close': tunnelCloseHandler(ctx),
+    'pakma.result': lateFileReplyHandler(ctx, 'pakma.result'),
   };
   return requireHello(ctx, handlers);
 }
