@@ -27,6 +27,7 @@ import { workgroupPlace, type WorkgroupPlace } from './commands/wg/current-path'
 import { registerWgCommands } from './commands/wg/wg.commands';
 import type { AccessApi, BrainApi, CliContext, SignalSource, SshHost, WorkgroupApi } from './context';
 import { registerSshCommands } from './commands/ssh/ssh.commands';
+import { registerPakma } from './commands/pakma/pakma.commands';
 import { processSshHost } from './commands/ssh/ssh-host';
 import { OctlError } from './errors';
 import { createOutput, selectFormat, type OutputFormat } from './output/output';
@@ -126,6 +127,7 @@ function buildProgram(io: CliIo, ctx: CliContext): Command {
   registerAuditCommand(program, ctx);
   registerLogCommands(program, ctx);
   registerSshCommands(program, ctx);
+  registerPakma(program, ctx);
   program.hook('preAction', () => void ctx.output()); // a bad -o fails before anything is done
   return program;
 }
