@@ -46,10 +46,10 @@ export default [
               onlyDependOnLibsWithTags: [],
               allowedExternalImports: ['vitest', 'zod', 'tar-stream'],
             },
-            // pakma supervises the tentacle from outside: releases and config only, never the wire protocol.
+            // pakma watches the tentacle from outside: releases, config, systemd readiness; never the wire protocol.
             {
               sourceTag: 'scope:pakma',
-              onlyDependOnLibsWithTags: ['scope:release', 'scope:config', 'type:testing'],
+              onlyDependOnLibsWithTags: ['scope:release', 'scope:config', 'scope:host', 'type:testing'],
               bannedExternalImports: [...serverOnly, 'ws'],
             },
             // octl talks to the brain only through the SDK: no raw HTTP, no wire protocol.

@@ -1,6 +1,6 @@
 import { generateReleaseKeys } from '@octopod/release';
-import { makeTempDir, makeTestPki, spawnProcess, type SpawnedProcess } from '@octopod/testing';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { makeTempDir, makeTestPki, spawnProcess, waitFor, type SpawnedProcess } from '@octopod/testing';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -38,10 +38,10 @@ afterEach(async () => {
 
 afterAll(() => temp?.remove());
 
-function run(config: Record<string, unknown>): SpawnedProcess {
+function run(config: Record<string, unknown>, env: NodeJS.ProcessEnv = {}): SpawnedProcess {
   const path = join(temp.path, `pakma-${processes.length}.yaml`);
   writeFileSync(path, stringify(config));
-  const child = spawnProcess(process.execPath, [MAIN, '-c', path], { cwd: temp.path });
+  const child = spawnProcess(process.execPath, [MAIN, '-c', path], { cwd: temp.path, env });
   processes.push(child);
   return child;
 }
@@ -54,6 +54,21 @@ describe('pakma main', () => {
     const res = await fetch(`http://${ready.address}/state`);
     expect(await res.json()).toEqual({ msg: 'OK', state_type: 1, state_msg: 'EMPTY' });
     expect(await pakma.stop()).toBe(0);
+  });
+
+  it('tells systemd it is ready once it listens (Type=notify)', async () => {
+    const bin = join(temp.path, 'bin');
+    mkdirSync(bin);
+    const calls = join(temp.path, 'notify-calls');
+    writeFileSync(join(bin, 'systemd-notify'), `#!/bin/sh\necho "$@ $NOTIFY_SOCKET" >> ${calls}\n`, {
+      mode: 0o755,
+    });
+    const pakma = run(base, { PATH: `${bin}:${process.env.PATH}`, NOTIFY_SOCKET: '/run/test/notify' });
+    await pakma.waitForLine('"msg":"ready"');
+    const line = await waitFor(() => (existsSync(calls) ? readFileSync(calls, 'utf8') : ''), {
+      what: 'systemd-notify',
+    });
+    expect(line.trim()).toBe(`--ready --pid=${pakma.child.pid} /run/test/notify`);
   });
 
   it.each([

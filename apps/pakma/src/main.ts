@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { ConfigError } from '@octopod/config';
+import { notifySystemdReady } from '@octopod/host';
 import { Command } from 'commander';
 import type { Logger } from 'pino';
 import { ENV_VARS, loadConfig, type PakmaConfig } from './config';
@@ -45,6 +46,8 @@ async function main(): Promise<void> {
     throw error;
   }
   logger.info({ version: pakmaVersion(), address: `${config.ip}:${pakma.port}`, root: config.root }, 'ready');
+  // Type=notify unit: started once it listens. NOTIFY_SOCKET leaves the env, so the restart command cannot use it.
+  void notifySystemdReady(process.env);
   handleSignals(pakma, logger);
 }
 
