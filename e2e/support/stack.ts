@@ -83,6 +83,8 @@ export interface StackOptions {
   brainConfig?: Record<string, Record<string, unknown>>;
   /** Keep the temp dir (logs, configs) after `stop()`; also when OCTOPOD_E2E_KEEP=1. */
   keepDir?: boolean;
+  /** A folder the name server serves at `/release/` (signed releases for pakma). */
+  releaseDir?: string;
 }
 
 export interface Stack {
@@ -174,6 +176,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       redis: { url: redisUrl, keyPrefix: redisKeyPrefix },
       ssl: { caCert: pki.caPath, serverCert: nsCert.certPath, serverKey: nsCert.keyPath },
       logger: { path: '', level: 'info' },
+      ...(options.releaseDir ? { staticDir: [{ url: '/release', dir: options.releaseDir }] } : {}),
     });
     const nameserver = spawnProcess('node', [mainOf('nameserver'), '-c', nsConfig], {
       cwd: dir,
