@@ -128,7 +128,8 @@ ensureConfig('brain.yaml', {
   redis: { url: 'redis://127.0.0.1:6379/0' },
   ssl: brainSsl,
   workgroup: { rootPassword },
-  logger: { path: '', namePrefix: 'brain', level: 'info' },
+  // Daily files beside stdout (logs/brain.log), so `octl log get brain` has something to read.
+  logger: { path: join(dirs.data, 'brain/log'), namePrefix: 'brain', level: 'info' },
   workspace: { root: join(dirs.data, 'brain/workspace'), store: join(dirs.data, 'brain/store') },
 });
 
@@ -139,7 +140,7 @@ for (const name of TENTACLES) {
     httpsNameServer: { enable: true, host: '127.0.0.1', port: PORTS.nsHttps, httpPort: PORTS.nsHttp },
     brain: { name: 'brain', ip: '127.0.0.1', port: PORTS.gateway },
     heartbeat: { reconnectInterval: 1, reconnectMax: 5 },
-    logger: { path: '', namePrefix: name, level: 'info' },
+    logger: { path: join(data, 'log'), namePrefix: name, level: 'info' },
     workspace: { root: join(data, 'workspace'), store: join(data, 'fstore') },
     ssl: { caCert: pki('ca.pem'), clientCert: pki(`${name}.pem`), clientKey: pki(`${name}.key`) },
     env: [],

@@ -123,11 +123,14 @@ start() {
     die "the helloWorld scenario did not deploy; see .run/quickstart/logs/brain.log"
   say "its versions (octl scen version helloWorld)"
   node tools/quickstart/octl.js -o table scen version helloWorld || die "could not list the versions of helloWorld"
+  say "the nodes' last log lines, merged by time (octl log get @ -l 2)"
+  node tools/quickstart/octl.js log get @ -l 2 -o table || die "could not read the nodes' logs"
   cat <<EOF
 
 Octopod is running: name server :3455/:3456, brain API https://127.0.0.1:12345 (docs at /api/docs), 3 tentacles.
   octl:   npm run -s octl -- <command>      (e.g. npm run -s octl -- node get)
   scenario: npm run -s octl -- scen get helloWorld; npm run -s octl -- napp get tentacle-1
+  ssh:    npm run -s octl -- ssh set tentacle-1 -u "\$USER" --no-password, then ssh login tentacle-1 (an sshd here)
   logs:   .run/quickstart/logs/
   status: npm run quickstart -- status
   stop:   npm run quickstart -- stop
