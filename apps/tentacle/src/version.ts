@@ -1,18 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { appVersion } from '@octopod/release';
 import { join } from 'node:path';
 
-/** Set by the release build (esbuild `define`), so a bundled tentacle reports the release's version. */
-declare const OCTOPOD_RELEASE_VERSION: string | undefined;
-
-/** The tentacle's version: the release's when bundled, else its package.json's (one level above src/ and dist/). */
+/** The tentacle's version: the release's when bundled, else its package.json's. */
 export function tentacleVersion(): string {
-  if (typeof OCTOPOD_RELEASE_VERSION === 'string') return OCTOPOD_RELEASE_VERSION;
-  try {
-    const pkg = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as {
-      version?: unknown;
-    };
-    return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
+  return appVersion(join(__dirname, '..'));
 }

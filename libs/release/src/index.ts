@@ -20,3 +20,4 @@ export { packRelease, type ManifestInput, type PackedRelease, type ReleaseFile }
 export { checkReleaseContents, type ReleaseExpectation } from './contents';
 export { readReleaseArchive, unpackRelease } from './unpack';
 export { verifyReleaseDir } from './release-dir';
+export { appVersion } from './app-version';
