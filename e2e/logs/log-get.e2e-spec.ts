@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminTarget, goRequest } from '../support/go-http';
 import { startStack, type Stack } from '../support/stack';
 
 /** `octl log get` against real processes: tentacles and the brain writing their daily log files. */
@@ -42,5 +43,26 @@ describe('octl log get', () => {
     const res = await stack.octl(['log', 'get', 'plain-1']);
     expect(res.code).not.toBe(0);
     expect(res.stderr).toMatch(/no log files|logger\.path/);
+  });
+
+  it("answers Octopoda's GET /node/log with LogParams, as its octl asks", async () => {
+    const auth = { rootpath: '', currentpath: '', password: stack.rootPassword };
+    const res = await goRequest(
+      adminTarget(stack),
+      'GET',
+      '/api/v1/node/log?name=log-2&maxlines=2&maxdaysbefore=0',
+      {
+        auth,
+      },
+    );
+    expect(res.status, res.body).toBe(200);
+    const params = res.json() as { MaxLines: number; MaxDaysBefore: number; Logs: string[] };
+    expect(params.MaxDaysBefore).toBe(0);
+    expect(params.Logs.length).toBe(params.MaxLines);
+    expect(params.MaxLines).toBeGreaterThan(0);
+    expect(params.MaxLines).toBeLessThanOrEqual(2);
+    expect(JSON.parse(params.Logs[0])).toMatchObject({ name: 'log-2' });
+    const none = await goRequest(adminTarget(stack), 'GET', '/api/v1/node/log?name=plain-1', { auth });
+    expect([none.status, none.body]).toEqual([404, '']);
   });
 });

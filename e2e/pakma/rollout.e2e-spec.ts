@@ -16,6 +16,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify as toYaml } from 'yaml';
+import { adminTarget, goRequest } from '../support/go-http';
 import { mainOf, REPO_ROOT, startStack, type Stack } from '../support/stack';
 
 const NODES = ['upg-1', 'upg-2', 'upg-3'];
@@ -251,5 +252,22 @@ describe('upgrades with pakma: signed releases, rollouts in waves, rollback', ()
     expect(await versions()).toEqual(['2.0.0', '2.0.0', '2.0.0']);
     const history = await stack.octl(['pakma', 'history', 'upg-2', '-l20', '-o', 'json']);
     expect(history.stdout).not.toContain('6.6.6');
+  });
+
+  it("answers Octopoda's POST /pakma with each node's raw pakma JSON", async () => {
+    const auth = { rootpath: '', currentpath: '', password: stack.rootPassword };
+    const res = await goRequest(adminTarget(stack), 'POST', '/api/v1/pakma', {
+      auth,
+      body: `command=state&targetNodes=${encodeURIComponent(JSON.stringify(['upg-2']))}`,
+      contentType: 'application/x-www-form-urlencoded',
+    });
+    expect(res.status, res.body).toBe(200);
+    const [result] = res.json() as Array<{ Name: string; Code: number; Result: string }>;
+    expect([result.Name, result.Code]).toEqual(['upg-2', 0]);
+    expect(JSON.parse(result.Result)).toMatchObject({
+      state_type: 2,
+      curr_version: '2.0.0',
+      last_version: '1.0.0',
+    });
   });
 });
