@@ -76,7 +76,9 @@ export async function startBrain(
     running.gatewayAddr = advertisedAddress(config.tentacleFace, running.gatewayPort);
     app.get(TunnelUpgrade).attach(app.getHttpServer());
     await app.get(SshService).restore();
-    running.proxyliteAddr = advertisedAddress(config.octlFace, await app.get(ProxyliteFace).listen());
+    const proxylitePort = await app.get(ProxyliteFace).listen();
+    if (proxylitePort !== undefined)
+      running.proxyliteAddr = advertisedAddress(config.octlFace, proxylitePort);
     await app.get(RegistrationService).start({
       gateway: running.gatewayAddr,
       api: running.apiAddr,

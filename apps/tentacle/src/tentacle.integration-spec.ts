@@ -82,7 +82,7 @@ describe('tentacle link against a fake brain', () => {
       name: 'pi-1',
       version: tentacleVersion(),
       protocol: 1,
-      capabilities: ['status', 'tasks', 'files', 'nodeapps', 'logs'],
+      capabilities: ['status', 'tasks', 'files', 'nodeapps', 'logs', 'tunnels', 'pakma'],
     });
     expect(hello.facts.addr).toBe('127.0.0.1');
     expect(connection.certificateCn).toBe(hello.name);

@@ -1,9 +1,17 @@
-import { downstreamSchemas, TransferTable, type NodeStatus, type TaskAssign } from '@octopod/protocol';
+import {
+  downstreamSchemas,
+  TransferTable,
+  TunnelTable,
+  type NodeStatus,
+  type TaskAssign,
+} from '@octopod/protocol';
 import pino from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import { noFiles, type FileService } from '../files/file-service';
 import { noLogs, type LogService } from '../logs/log-service';
 import { noNodeApps, type NodeAppService } from '../nodeapps/nodeapp-service';
+import { noPakma } from '../pakma/pakma-service';
+import { noTunnels } from '../ssh/tunnel-service';
 import type { SessionContext } from './handler-context';
 import { createHandlers } from './handler-map';
 
@@ -51,6 +59,11 @@ function context(): SessionContext {
     nodeapps: { list: vi.fn(noNodeApps.list) } satisfies NodeAppService,
     logs: { get: vi.fn(noLogs.get) } satisfies LogService,
     transfers: { table: new TransferTable(), sendBinary: vi.fn(), send: vi.fn() },
+    tunnels: {
+      table: new TunnelTable({ sendData: vi.fn(), sendAck: vi.fn(), sendClose: vi.fn() }),
+      service: noTunnels,
+    },
+    pakma: noPakma,
     onWelcome: vi.fn(),
     onHeartbeatAck: vi.fn(),
   };
@@ -174,5 +187,20 @@ describe('createHandlers', () => {
       body: { code: 'not_found', message: 'this node keeps no log files (logger.path is empty)' },
     });
     expect(ctx.logs.get).toHaveBeenCalledWith(get);
+  });
+
+  it('answers tunnel.open from the tunnel service and pakma.command from the pakma service', async () => {
+    const ctx = context();
+    const handlers = createHandlers(ctx);
+    const open = { tunnelId: '7b0c9d2e-1a2b-4c3d-8e4f-5a6b7c8d9e0f', service: 'ssh' as const };
+    expect(await handlers['tunnel.open'](open, envelope('tunnel.open', open))).toEqual({
+      kind: 'error',
+      body: { code: 'not_found', message: 'this node offers no ssh tunnel (ssh.address is empty)' },
+    });
+    const state = { command: 'state' as const };
+    expect(await handlers['pakma.command'](state, envelope('pakma.command', state))).toEqual({
+      kind: 'pakma.result',
+      body: { status: 0, body: 'Pakma request error: this tentacle has no pakma' },
+    });
   });
 });

@@ -48,16 +48,22 @@ function connectTo(target: SshTarget): Promise<Socket> {
 export function sshTunnels(target: SshTarget | undefined, maxTunnels: number, logger: Logger): TunnelService {
   if (!target) return noTunnels;
   const where = `${target.host}:${target.port}`;
+  /** Tunnels still connecting: they count against the limit too, or a burst of opens would pass it. */
+  let connecting = 0;
   return {
     open: async ({ tunnelId }, table) => {
-      if (table.size >= maxTunnels)
+      if (table.size + connecting >= maxTunnels)
         return tunnelError('busy', `${maxTunnels} ssh tunnels are open on this node already`);
       let socket: Socket;
+      connecting += 1;
       try {
         socket = await connectTo(target);
       } catch (error) {
         return tunnelError('unreachable', `cannot reach sshd at ${where}: ${(error as Error).message}`);
+      } finally {
+        connecting -= 1;
       }
+      socket.setKeepAlive(true, 60_000);
       logger.info({ tunnelId, to: where }, 'ssh tunnel opened');
       table.open(tunnelId, socket, {
         onEnd: (reason) => logger.info({ tunnelId, ...(reason ? { reason } : {}) }, 'ssh tunnel closed'),

@@ -195,6 +195,10 @@ export class FakeBrain {
       // Normally replies (settled by the peer); on their own they came too late.
       'task.accepted': () => undefined,
       'task.cancel.ok': () => undefined,
+      'tunnel.opened': () => undefined,
+      'pakma.result': () => undefined,
+      'tunnel.ack': () => undefined,
+      'tunnel.close': () => undefined,
       'task.started': (started) => void connection.started.push(started),
       'task.output': (output) => void connection.outputs.push(output),
       'task.result': (result) => {

@@ -17,7 +17,13 @@ export interface TunnelEndOptions {
   onEnd?: (reason: string | undefined) => void;
 }
 
+/**
+ * Also the bound on what one tunnel may buffer from the other end (2 windows): keep the link's frame limit
+ * (`maxPayload`, 1 MiB for tunnel WebSockets, 4 MiB for the tentacle link) in mind when raising it.
+ */
 export const DEFAULT_TUNNEL_WINDOW_BYTES = 1024 * 1024;
+/** How long a closed tunnel waits for its last bytes to be written before its stream is destroyed. */
+const END_GRACE_MS = 10_000;
 /** The largest payload of one tunnel frame: a socket read is cut into frames of at most this. */
 export const MAX_TUNNEL_FRAME_PAYLOAD = 64 * 1024;
 
@@ -81,6 +87,8 @@ export class TunnelEnd {
     if (this.over) return;
     this.over = true;
     this.stream.end(() => this.stream.destroy());
+    // A peer that stopped reading never lets `end` finish: give it a while, then let go.
+    setTimeout(() => this.stream.destroy(), END_GRACE_MS).unref();
     this.options.onEnd?.(reason);
   }
 

@@ -3,12 +3,16 @@ import { TunnelEnd, type TunnelEndOptions, type TunnelLink } from './tunnel-end'
 import { decodeTunnelFrame } from './tunnel-frame';
 import type { TunnelAck, TunnelClose } from './tunnel-messages';
 
+const MAX_CLOSED_EARLY = 256;
+
 /**
  * The tunnels running over one link, by id: tunnel frames go to their end, `tunnel.ack`/`tunnel.close` too.
  * When the link closes every tunnel on it closes (an ssh session does not survive a reconnect).
  */
 export class TunnelTable {
   private readonly ends = new Map<string, TunnelEnd>();
+  /** Tunnels the other end closed before this end opened them (a node still connecting when the client left). */
+  private readonly closedEarly = new Map<string, string | undefined>();
   private closedReason: string | undefined;
 
   constructor(private readonly link: TunnelLink) {}
@@ -32,7 +36,11 @@ export class TunnelTable {
       },
     });
     this.ends.set(tunnelId, end);
-    if (this.closedReason !== undefined) end.close(this.closedReason);
+    if (this.closedEarly.has(tunnelId)) {
+      const reason = this.closedEarly.get(tunnelId);
+      this.closedEarly.delete(tunnelId);
+      end.closedByOtherEnd(reason ?? 'closed by the other end before it opened');
+    } else if (this.closedReason !== undefined) end.close(this.closedReason);
     else if (!options.deferStart) end.start();
     return end;
   }
@@ -50,7 +58,12 @@ export class TunnelTable {
   }
 
   close(body: TunnelClose): void {
-    this.ends.get(body.tunnelId)?.closedByOtherEnd(body.reason);
+    const end = this.ends.get(body.tunnelId);
+    if (end) return end.closedByOtherEnd(body.reason);
+    // Maybe not opened yet: remember it (a bounded few), so the open that follows ends at once.
+    if (this.closedEarly.size >= MAX_CLOSED_EARLY)
+      this.closedEarly.delete(this.closedEarly.keys().next().value as string);
+    this.closedEarly.set(body.tunnelId, body.reason);
   }
 
   /** The link is gone: every tunnel on it ends. */

@@ -145,3 +145,16 @@ describe('a deferred tunnel end', () => {
     expect(Buffer.concat(server.written).toString()).toBe('early client bytes wait');
   });
 });
+
+describe('a tunnel closed before it opened', () => {
+  it('ends at once when its open comes after the close (a node that was still connecting)', () => {
+    const { a } = pair();
+    const id = randomUUID();
+    a.close({ tunnelId: id, reason: 'client gone' });
+    const reasons: (string | undefined)[] = [];
+    const local = localStream();
+    a.open(id, local.stream, { onEnd: (reason) => reasons.push(reason) });
+    expect(reasons).toEqual(['client gone']);
+    expect(a.size).toBe(0);
+  });
+});

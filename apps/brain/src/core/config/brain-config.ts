@@ -56,6 +56,8 @@ export const brainConfigSchema = z.object({
   proxylite: z
     .object({
       port: port.default(9998),
+      /** Answer Octopoda's `octl ssh ls` (every mapped node and port, to anyone who reaches the port, as Octopoda). */
+      listServices: z.boolean().default(true),
       minMapPort: port.default(10000),
       maxMapPort: port.default(10010),
     })

@@ -8,6 +8,7 @@ import { SessionRegistry } from '../sessions/session-registry';
 import { HostStatusService } from '../host-status/host-status.service';
 import { ScopeService } from '../scope/scope.service';
 import { WorkgroupService } from '../workgroup/workgroup.service';
+import { NodeEvents } from './node-events';
 import { NodesRepository } from './nodes.repository';
 import { BRAIN_NODE, type NodeStateName } from './node-state';
 import { ROOT_PATH } from '../workgroup/workgroup.service';
@@ -39,6 +40,7 @@ export class NodesService {
     private readonly scope: ScopeService,
     @Inject(BRAIN_CONFIG) private readonly config: BrainConfig,
     private readonly workgroups: WorkgroupService,
+    private readonly events: NodeEvents,
   ) {}
 
   list(state?: NodeStateName): Promise<Node[]> {
@@ -127,7 +129,8 @@ export class NodesService {
         `node "${name}" is ${node.state}; only offline nodes can be pruned`,
       );
     }
-    // A pruned node leaves every workgroup (reference spec §12).
+    // A pruned node leaves every workgroup (reference spec §12), and whatever else was kept under its name.
     await this.workgroups.forgetNode(name);
+    await this.events.pruned(name);
   }
 }

@@ -13,7 +13,8 @@ const ALREADY_INSTALLED = 'required version is already installed';
  * its state until it confirmed the version (pakma confirms only once the new tentacle has reconnected and stayed
  * healthy) and the node reports that version to the brain. A node that fails — pakma refused or rolled back, the
  * node could not be asked, no confirmation in time — fails its wave, and later waves never start. Every change is
- * stored, so a resumed job goes on where it was and never sends an upgrade twice.
+ * stored, so a resumed job goes on where it was; an upgrade sent again (a crash between sending and storing) is
+ * refused by pakma as already under way, and watched like the others.
  */
 @Injectable()
 export class RolloutRunner {
@@ -79,13 +80,18 @@ export class RolloutRunner {
       node.detail = `upgrading to ${version}`;
       return;
     }
-    // Already there, or (a resumed job) already previewing this version: watch it like the others.
-    if (answer.msg === ALREADY_INSTALLED || (answer.msg ?? '').startsWith('Not in stable state')) {
+    // Already there, or (a resumed job) already previewing this very version: watch it like the others.
+    if (answer.msg === ALREADY_INSTALLED || (await this.previewing(node.node, version))) {
       node.state = 'upgrading';
       node.detail = answer.msg;
       return;
     }
     fail(node, `pakma refused: ${answer.msg ?? outcome.body}`);
+  }
+
+  private async previewing(node: string, version: string): Promise<boolean> {
+    const state = parsePakmaBody(await this.pakma.ask(node, { command: 'state' }));
+    return state?.state_type === PakmaStateType.preview && state.preview_version === version;
   }
 
   /** Asks the wave's upgrading nodes for their state until none is upgrading, or the wave's time is up. */

@@ -74,10 +74,17 @@ export class RolloutsService implements OnApplicationBootstrap {
     return this.rollouts.list();
   }
 
-  /** A rollout stored as running without its job (the brain stopped between the two) is queued again. */
+  /**
+   * A rollout stored as running without a live job is queued again: the brain stopped between storing and queueing,
+   * or its job failed without ending it (a kept failed job would keep the same job id from being added: retry it).
+   */
   async onApplicationBootstrap(): Promise<void> {
     try {
-      for (const rollout of await this.rollouts.running()) await this.enqueue(rollout.id);
+      for (const rollout of await this.rollouts.running()) {
+        const job = await this.queue.getJob(`rollout-${rollout.id}`);
+        if (job && (await job.isFailed())) await job.retry();
+        else if (!job) await this.enqueue(rollout.id);
+      }
     } catch (error) {
       this.logger.error({ error: (error as Error).message }, 'could not look for rollouts without a job');
     }

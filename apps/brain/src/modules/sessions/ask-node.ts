@@ -2,6 +2,7 @@ import { ProtocolError, type downstreamSchemas, type DownstreamKind } from '@oct
 import type { z } from 'zod';
 import { ApiError } from '../../core/http/api-error';
 import type { SessionRegistry } from './session-registry';
+import type { TentacleSession } from './tentacle-session';
 
 type Down = typeof downstreamSchemas;
 
@@ -21,6 +22,16 @@ export async function askNode<K extends DownstreamKind>(
 ): Promise<unknown> {
   const session = registry.get(node);
   if (!session) throw new ApiError(409, 'node_offline', `node ${node} is not connected`);
+  return askSession(session, node, request, refusals);
+}
+
+/** `askNode` on a session already in hand (so a reconnect in between cannot switch sessions under the caller). */
+export async function askSession<K extends DownstreamKind>(
+  session: TentacleSession,
+  node: string,
+  request: { kind: K; body: z.input<Down[K]>; timeoutMs: number },
+  refusals: Refusals = {},
+): Promise<unknown> {
   try {
     return (await session.request(request.kind, request.body, request.timeoutMs)).body;
   } catch (error) {

@@ -3,6 +3,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { BRAIN_CONFIG } from '../../core/config/config.tokens';
 import type { BrainConfig } from '../../core/config/brain-config';
 import { NodeTunnels } from './node-tunnels.service';
+import { PROXYLITE_CAPACITY } from './proxylite-wire';
 
 /** One listening brain port relaying to a node's sshd, with proxylite's counters. */
 interface Mapping {
@@ -36,7 +37,7 @@ export class MappedPorts implements OnApplicationShutdown {
     return this.mappings.has(port);
   }
 
-  /** Connections open now and served so far on `port` (proxylite's Online and AlreadyServe). */
+  /** Connections open now and served so far on `port` (proxylite's Online and AlreadyServe); at most its capacity. */
   counters(port: number): { online: number; served: number } {
     const mapping = this.mappings.get(port);
     return { online: mapping?.sockets.size ?? 0, served: mapping?.served ?? 0 };
@@ -74,10 +75,19 @@ export class MappedPorts implements OnApplicationShutdown {
   }
 
   private relay(mapping: Mapping, socket: Socket): void {
+    if (mapping.sockets.size >= PROXYLITE_CAPACITY) {
+      this.logger.warn(
+        { node: mapping.node, capacity: PROXYLITE_CAPACITY },
+        'ssh port full: connection refused',
+      );
+      return void socket.destroy();
+    }
     mapping.sockets.add(socket);
     mapping.served += 1;
     socket.once('close', () => mapping.sockets.delete(socket));
     socket.setNoDelay(true);
+    // A client that vanished (a laptop closed behind NAT) must not hold its tunnel for good.
+    socket.setKeepAlive(true, 60_000);
     const from = `${socket.remoteAddress ?? ''}:${socket.remotePort ?? ''}`;
     this.tunnels.open(mapping.node, socket, from).catch((error: Error) => {
       this.logger.warn({ node: mapping.node, from, error: error.message }, 'ssh connection refused');

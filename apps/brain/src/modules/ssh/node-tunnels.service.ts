@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { ApiError } from '../../core/http/api-error';
-import { askNode } from '../sessions/ask-node';
+import { askSession } from '../sessions/ask-node';
 import { SessionRegistry } from '../sessions/session-registry';
 
 /** How long a node may take to reach its sshd. */
@@ -36,8 +36,8 @@ export class NodeTunnels {
         this.logger.log({ node, tunnelId, from, ...(reason ? { reason } : {}) }, 'ssh tunnel closed'),
     });
     try {
-      await askNode(
-        this.registry,
+      await askSession(
+        session,
         node,
         { kind: 'tunnel.open', body: { tunnelId, service: 'ssh' }, timeoutMs: OPEN_TIMEOUT_MS },
         {
@@ -51,6 +51,8 @@ export class NodeTunnels {
       end.close((error as Error).message);
       throw error;
     }
+    // The client left while the node was connecting: its end is closed already, so tell the node to close too.
+    if (end.ended) return void session.trySend('tunnel.close', { tunnelId, reason: 'client gone' });
     end.start();
     this.logger.log({ node, tunnelId, from }, 'ssh tunnel opened');
   }

@@ -19,7 +19,8 @@ const READ_TIMEOUT_MS = 5_000;
 /**
  * Answers Octopoda's `octl ssh ls`, which asks the brain's proxylite server (found as `<brain>.proxyliteFace` in the
  * name server) for its services: one per mapped node, in proxylite's wire format. Registering services from
- * outside is not offered (tunnels go over the nodes' links).
+ * outside is not offered (tunnels go over the nodes' links). As in Octopoda, the list is for anyone who can reach
+ * the port (no workgroups): `proxylite.listServices: false` turns it off.
  */
 @Injectable()
 export class ProxyliteFace implements OnApplicationShutdown {
@@ -32,13 +33,18 @@ export class ProxyliteFace implements OnApplicationShutdown {
     private readonly ports: MappedPorts,
   ) {}
 
-  /** Listens on `proxylite.port` (0: any) at `octlFace.ip`; resolves with the bound port. */
-  async listen(): Promise<number> {
+  /** Listens on `proxylite.port` (0: any) at `octlFace.ip`; resolves with the bound port, or undefined when off. */
+  async listen(): Promise<number | undefined> {
+    if (!this.config.proxylite.listServices) return undefined;
     const server = createServer((socket) => void this.serve(socket));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen({ port: this.config.proxylite.port, host: this.config.octlFace.ip }, () => resolve());
+      server.listen({ port: this.config.proxylite.port, host: this.config.octlFace.ip }, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
+    server.on('error', (error) => this.logger.warn({ error: error.message }, 'proxylite face failed'));
     this.server = server;
     return (server.address() as AddressInfo).port;
   }

@@ -233,4 +233,43 @@ describe('ssh: logins, mapped ports, tunnels, the proxylite face (real Postgres,
     expect(refused).toBe('ECONNREFUSED');
     expect((await t.api('/api/v2/nodes/pi-1/ssh', { method: 'DELETE' })).status).toBe(404);
   });
+
+  it('forgets the login and closes the port of a pruned node (a new machine of that name inherits nothing)', async () => {
+    t.pki.client('gone-1');
+    const gone = t.tentacle('gone-1', { ssh: { host: '127.0.0.1', port: sshd.port } });
+    await gone.join();
+    const put = await t.api('/api/v2/nodes/gone-1/ssh', {
+      method: 'PUT',
+      body: { username: 'x', password: 'y' },
+    });
+    const { port } = put.json() as { port: number };
+    gone.socket.close();
+    await waitFor(async () => (await t.api('/api/v2/nodes/gone-1', { method: 'DELETE' })).status === 204, {
+      timeoutMs: 15_000,
+    });
+    expect((await t.api('/api/v2/nodes/gone-1/ssh')).status).toBe(404);
+    const outcome = await new Promise<string>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? ''));
+      socket.once('connect', () => (socket.destroy(), resolve('connected')));
+    });
+    expect(outcome).toBe('ECONNREFUSED');
+  });
+
+  it('survives hostile upgrade requests: a bad escape, a reset mid-refusal', async () => {
+    for (const path of ['/api/v2/tunnels/%', '/api/v2/tunnels/%E0%A4%A', '/elsewhere']) {
+      const ws = wsTo(t, path);
+      const status = await new Promise((resolve) => {
+        ws.once('unexpected-response', (_req, res) => resolve(res.statusCode));
+        ws.once('error', () => resolve('error'));
+      });
+      expect([401, 404]).toContain(status);
+    }
+    const reset = wsTo(t, '/api/v2/tunnels/nothing');
+    reset.once('upgrade', () => undefined);
+    reset.once('error', () => undefined);
+    reset.once('unexpected-response', (req) => req.destroy());
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await t.api('/api/v2/ssh')).status).toBe(200);
+  });
 });

@@ -1,9 +1,10 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { join } from 'node:path';
 import type { SshLogin } from '../../generated/prisma/client';
 import { BRAIN_CONFIG } from '../../core/config/config.tokens';
 import { advertisedAddress, type BrainConfig } from '../../core/config/brain-config';
 import { ApiError } from '../../core/http/api-error';
+import { NodeEvents } from '../nodes/node-events';
 import { NodesRepository } from '../nodes/nodes.repository';
 import { MappedPorts } from './mapped-ports';
 import { SecretBox } from './secret-box';
@@ -34,7 +35,7 @@ export interface SshLoginInput {
  * port relayed to its sshd and listening again after a restart.
  */
 @Injectable()
-export class SshService {
+export class SshService implements OnModuleInit {
   private readonly logger = new Logger('ssh');
   private box: SecretBox | undefined;
 
@@ -43,7 +44,15 @@ export class SshService {
     private readonly logins: SshLoginsRepository,
     private readonly nodes: NodesRepository,
     private readonly ports: MappedPorts,
+    private readonly events: NodeEvents,
   ) {}
+
+  /** A pruned node's login and port go with it: a machine enrolled later under that name must not inherit them. */
+  onModuleInit(): void {
+    this.events.onPruned(async (node) => {
+      if (await this.remove(node)) this.logger.log({ node }, 'ssh login of a pruned node dropped');
+    });
+  }
 
   /** Records a new login and maps a port; 409 ssh_exists when the node has one (Octopoda refuses too). */
   async create(input: SshLoginInput): Promise<SshLoginView> {
@@ -59,13 +68,19 @@ export class SshService {
       } catch {
         continue; // bound by another program (or another brain on this host)
       }
-      const row = await this.logins.create({
-        node: input.node,
-        username: input.username,
-        secret,
-        port,
-        createdBy: input.actor,
-      });
+      let row;
+      try {
+        row = await this.logins.create({
+          node: input.node,
+          username: input.username,
+          secret,
+          port,
+          createdBy: input.actor,
+        });
+      } catch (error) {
+        await this.ports.close(port);
+        throw error;
+      }
       if (row) return this.view(row);
       await this.ports.close(port);
       if (await this.logins.find(input.node))

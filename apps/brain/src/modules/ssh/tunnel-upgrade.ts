@@ -40,9 +40,12 @@ export class TunnelUpgrade {
   }
 
   private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // Node removed its own error listener when it handed the socket over: a reset must not become an uncaught error.
+    socket.on('error', () => socket.destroy());
     const path = (request.url ?? '').split('?')[0];
     if (!path.startsWith(TUNNEL_PATH)) return refuseUpgrade(socket, 404, 'Not Found', 'no WebSocket here');
-    const granted = this.tickets.take(decodeURIComponent(path.slice(TUNNEL_PATH.length)));
+    // Tickets are base64url: taken as they are, never decoded.
+    const granted = this.tickets.take(path.slice(TUNNEL_PATH.length));
     if (!granted)
       return refuseUpgrade(
         socket,

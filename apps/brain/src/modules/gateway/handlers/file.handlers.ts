@@ -27,6 +27,6 @@ export function fileAbortHandler(ctx: GatewayContext) {
 }
 
 /** Replies (`file.ready`, `file.tree.result`, `tunnel.opened`, …) arriving on their own came too late. */
-export function lateFileReplyHandler(ctx: GatewayContext, kind: string) {
+export function lateReplyHandler(ctx: GatewayContext, kind: string) {
   return () => ctx.logger.debug({ node: ctx.session.name, kind }, 'late reply');
 }

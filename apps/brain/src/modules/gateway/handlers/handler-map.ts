@@ -1,7 +1,7 @@
 import { CloseCode, type HandlerMap, type downstreamSchemas, type upstreamSchemas } from '@octopod/protocol';
 import type { GatewayContext } from '../gateway.context';
 import { errorHandler } from './error.handler';
-import { fileAbortHandler, fileAckHandler, fileNackHandler, lateFileReplyHandler } from './file.handlers';
+import { fileAbortHandler, fileAckHandler, fileNackHandler, lateReplyHandler } from './file.handlers';
 import { heartbeatHandler } from './heartbeat.handler';
 import { helloHandler } from './hello.handler';
 import { statusHandler } from './status.handler';
@@ -29,18 +29,18 @@ export function buildHandlers(ctx: GatewayContext): HandlerMap<Up, Down> {
     'task.started': taskStartedHandler(ctx),
     'task.output': taskOutputHandler(ctx),
     'task.result': taskResultHandler(ctx),
-    'file.ready': lateFileReplyHandler(ctx, 'file.ready'),
-    'file.source': lateFileReplyHandler(ctx, 'file.source'),
-    'file.tree.result': lateFileReplyHandler(ctx, 'file.tree.result'),
-    'nodeapp.list.result': lateFileReplyHandler(ctx, 'nodeapp.list.result'),
-    'log.lines': lateFileReplyHandler(ctx, 'log.lines'),
+    'file.ready': lateReplyHandler(ctx, 'file.ready'),
+    'file.source': lateReplyHandler(ctx, 'file.source'),
+    'file.tree.result': lateReplyHandler(ctx, 'file.tree.result'),
+    'nodeapp.list.result': lateReplyHandler(ctx, 'nodeapp.list.result'),
+    'log.lines': lateReplyHandler(ctx, 'log.lines'),
     'file.ack': fileAckHandler(ctx),
     'file.nack': fileNackHandler(ctx),
     'file.abort': fileAbortHandler(ctx),
-    'tunnel.opened': lateFileReplyHandler(ctx, 'tunnel.opened'),
+    'tunnel.opened': lateReplyHandler(ctx, 'tunnel.opened'),
     'tunnel.ack': tunnelAckHandler(ctx),
     'tunnel.close': tunnelCloseHandler(ctx),
-    'pakma.result': lateFileReplyHandler(ctx, 'pakma.result'),
+    'pakma.result': lateReplyHandler(ctx, 'pakma.result'),
   };
   return requireHello(ctx, handlers);
 }
