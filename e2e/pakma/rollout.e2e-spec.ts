@@ -252,6 +252,12 @@ describe('upgrades with pakma: signed releases, rollouts in waves, rollback', ()
     expect(await versions()).toEqual(['2.0.0', '2.0.0', '2.0.0']);
     const history = await stack.octl(['pakma', 'history', 'upg-2', '-l20', '-o', 'json']);
     expect(history.stdout).not.toContain('6.6.6');
+    // Without -l, history still has entries (Octopoda's octl sent limit 0 and got none): the canary's tell the story.
+    const canary = await stack.octl(['pakma', 'history', 'upg-1', '-o', 'json']);
+    expect(canary.code, canary.stderr).toBe(0);
+    const [{ answer }] = JSON.parse(canary.stdout) as Array<{ answer: { history: string[] } }>;
+    expect(answer.history.length).toBeGreaterThan(0);
+    expect(answer.history.join('\n')).toContain('6.6.6');
   });
 
   it("answers Octopoda's POST /pakma with each node's raw pakma JSON", async () => {
