@@ -3,6 +3,8 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, type ClientOptions } from 'ws';
+import pino from 'pino';
+import { startBrain } from '../../bootstrap';
 import { PrismaService } from '../../core/database/prisma.service';
 import { ROOT_PASSWORD, startTestBrain, type TestBrain } from '../../../test/brain-harness';
 
@@ -271,5 +273,31 @@ describe('ssh: logins, mapped ports, tunnels, the proxylite face (real Postgres,
     reset.once('unexpected-response', (req) => req.destroy());
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect((await t.api('/api/v2/ssh')).status).toBe(200);
+  });
+
+  it('opens and closes a mapped port on every API instance, each on its own address', async () => {
+    // A second instance on the same Postgres and Redis, its API on another loopback address (another host, in life).
+    const config = {
+      ...t.config,
+      octlFace: { ...t.config.octlFace, ip: '127.0.0.2', port: 0 },
+      tentacleFace: { ...t.config.tentacleFace, port: 0 },
+      proxylite: { ...t.config.proxylite, port: 0 },
+    };
+    const second = await startBrain(config, { api: true, worker: false }, pino({ level: 'silent' }));
+    const probe = (port: number) =>
+      new Promise<string>((resolve) => {
+        const socket = connect(port, '127.0.0.2');
+        socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? ''));
+        socket.once('connect', () => (socket.destroy(), resolve('connected')));
+      });
+    try {
+      const put = await t.api('/api/v2/nodes/pi-2/ssh', { method: 'PUT', body: { username: 'lab' } });
+      const { port } = put.json() as { port: number };
+      await waitFor(async () => (await probe(port)) === 'connected', { timeoutMs: 10_000 });
+      expect((await t.api('/api/v2/nodes/pi-2/ssh', { method: 'DELETE' })).status).toBe(204);
+      await waitFor(async () => (await probe(port)) === 'ECONNREFUSED', { timeoutMs: 10_000 });
+    } finally {
+      await second.close();
+    }
   });
 });

@@ -5,6 +5,7 @@ import { SessionsModule } from '../sessions/sessions.module';
 import { MappedPorts } from './mapped-ports';
 import { NodeTunnels } from './node-tunnels.service';
 import { ProxyliteFace } from './proxylite-face';
+import { SshBus } from './ssh-bus';
 import { SshController } from './ssh.controller';
 import { SshLoginsRepository } from './ssh-logins.repository';
 import { SshService } from './ssh.service';
@@ -18,6 +19,7 @@ import { TunnelUpgrade } from './tunnel-upgrade';
   providers: [
     SshLoginsRepository,
     SshService,
+    SshBus,
     NodeTunnels,
     MappedPorts,
     ProxyliteFace,

@@ -8,6 +8,7 @@ import { NodeEvents } from '../nodes/node-events';
 import { NodesRepository } from '../nodes/nodes.repository';
 import { MappedPorts } from './mapped-ports';
 import { SecretBox } from './secret-box';
+import { SshBus, type PortEvent } from './ssh-bus';
 import { SshLoginsRepository } from './ssh-logins.repository';
 
 /** A node's login info as callers in its workgroup see it; `password` only where asked for. */
@@ -45,6 +46,7 @@ export class SshService implements OnModuleInit {
     private readonly nodes: NodesRepository,
     private readonly ports: MappedPorts,
     private readonly events: NodeEvents,
+    private readonly bus: SshBus,
   ) {}
 
   /** A pruned node's login and port go with it: a machine enrolled later under that name must not inherit them. */
@@ -81,7 +83,10 @@ export class SshService implements OnModuleInit {
         await this.ports.close(port);
         throw error;
       }
-      if (row) return this.view(row);
+      if (row) {
+        await this.bus.publish({ kind: 'mapped', node: row.node, port });
+        return this.view(row);
+      }
       await this.ports.close(port);
       if (await this.logins.find(input.node))
         throw new ApiError(409, 'ssh_exists', `node ${input.node} has ssh login info already`);
@@ -118,12 +123,19 @@ export class SshService implements OnModuleInit {
     const row = await this.logins.find(node);
     if (!row) return false;
     await this.logins.delete(node);
-    if (row.port !== null) await this.ports.close(row.port);
+    if (row.port !== null) {
+      await this.ports.close(row.port);
+      await this.bus.publish({ kind: 'unmapped', node, port: row.port });
+    }
     return true;
   }
 
-  /** At start: listen on every recorded port again; logins of nodes pruned meanwhile are dropped. */
+  /**
+   * At start (API role): follow the other instances' port changes, and listen on every recorded port again; logins
+   * of nodes pruned meanwhile are dropped.
+   */
   async restore(): Promise<void> {
+    await this.bus.start((event) => void this.follow(event));
     for (const row of await this.logins.list()) {
       if (!(await this.nodes.find(row.node))) {
         await this.logins.delete(row.node);
@@ -137,6 +149,19 @@ export class SshService implements OnModuleInit {
           this.logger.warn({ node: row.node, port: row.port, error: error.message }, 'ssh port not restored'),
         );
     }
+  }
+
+  /** Another instance mapped or unmapped a port: do the same here (a port taken here is logged, not fatal). */
+  private async follow(event: PortEvent): Promise<void> {
+    if (event.kind === 'unmapped') return this.ports.close(event.port);
+    await this.ports
+      .listen(event.port, event.node)
+      .catch((error: Error) =>
+        this.logger.warn(
+          { node: event.node, port: event.port, error: error.message },
+          'ssh port not opened here',
+        ),
+      );
   }
 
   private async requireKnown(node: string): Promise<void> {
