@@ -119,9 +119,11 @@ describe('build', () => {
       expect((await connection.hello).version).toBe(VERSION);
       await tentacle.waitForLine('"msg":"ready"');
       const statusFile = join(temp.path, 'ws', '.octopod', 'link-status.json');
-      const status = await waitFor(
-        () => existsSync(statusFile) && JSON.parse(readFileSync(statusFile, 'utf8')),
-      );
+      // Written with `connected: false` at start, then again on the welcome: wait for the latter.
+      const status = await waitFor(() => {
+        const current = existsSync(statusFile) && JSON.parse(readFileSync(statusFile, 'utf8'));
+        return current?.connected ? current : false;
+      });
       expect(status).toMatchObject({ version: VERSION, connected: true, node: 'pi-release' });
       // Daily log files (libs/logfiles) work from the bundle too.
       expect(readdirSync(join(temp.path, 'log')).some((name) => name.startsWith('tentacle_'))).toBe(true);
