@@ -79,7 +79,7 @@ export class PakmaController {
   })
   @ApiResponse({ status: 201, type: RolloutDto })
   @ApiResponse({ status: 400, type: ApiErrorDto, description: 'bad_request' })
-  @ApiResponse({ status: 409, type: ApiErrorDto, description: 'nodes_not_online' })
+  @ApiResponse({ status: 409, type: ApiErrorDto, description: 'nodes_not_online, rollout_busy' })
   async start(@Body() body: RolloutRequestDto, @Req() request: AuthedRequest): Promise<RolloutDto> {
     const { version, targets, waves, waveTimeoutSeconds, pollSeconds } = (body ??
       {}) as Partial<RolloutRequestDto>;

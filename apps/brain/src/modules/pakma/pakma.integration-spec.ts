@@ -40,6 +40,7 @@ class FakeNode {
     const version = command.version;
     const current = this.state.curr_version;
     this.state = { state_type: 3, curr_version: current, preview_version: version };
+    if (version === '7.7.7') return { status: 200, body: '{"msg":"OK"}' }; // previews for good
     setTimeout(() => {
       if (!this.releaseWorks(version)) {
         this.state = { state_type: 2, curr_version: current };
@@ -181,5 +182,27 @@ describe('pakma: commands to nodes, rollouts in waves (real Postgres, Redis, Bul
     expect([...nodes[1].asked, ...nodes[2].asked].filter((a) => a.startsWith('upgrade'))).toEqual([]);
     const list = (await t.api('/api/v2/rollouts')).json() as { rollouts: Array<{ id: string }> };
     expect(list.rollouts[0].id).toBe(id);
+  });
+
+  it('refuses a rollout over nodes a running rollout holds, naming it', async () => {
+    const stuck = await t.api('/api/v2/rollouts', {
+      method: 'POST',
+      body: { version: '7.7.7', targets: ['up-1'], pollSeconds: 0.2, waveTimeoutSeconds: 3 },
+    });
+    const { id } = stuck.json() as { id: string };
+    const busy = await t.api('/api/v2/rollouts', {
+      method: 'POST',
+      body: { version: '2.0.0', targets: ['up-1', 'up-2'], waves: 'rest' },
+    });
+    expect([busy.status, busy.json()]).toEqual([
+      409,
+      expect.objectContaining({
+        code: 'rollout_busy',
+        rollout: id,
+        message: `rollout ${id} is still running on up-1`,
+      }),
+    ]);
+    await waitFor(async () => (await rolloutOf(id)).state !== 'running', { timeoutMs: 15_000 });
+    expect((await rolloutOf(id)).error).toMatch(/no confirmation of 7\.7\.7 within 3 s/);
   });
 });

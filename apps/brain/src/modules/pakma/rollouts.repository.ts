@@ -16,19 +16,35 @@ export type NewRollout = Pick<Rollout, 'id' | 'version' | 'createdBy' | 'scopePa
 };
 
 const LIST_LIMIT = 100;
+/** The advisory lock key that serialises starting rollouts ("rollouts" as a number). */
+const ROLLOUT_LOCK = 0x726f6c6c;
 
 /** The only code that touches the rollout table. */
 @Injectable()
 export class RolloutsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  create(rollout: NewRollout): Promise<Rollout> {
-    return this.prisma.rollout.create({
-      data: {
-        ...rollout,
-        waves: rollout.waves as unknown as Prisma.InputJsonValue,
-        options: rollout.options as unknown as Prisma.InputJsonValue,
-      },
+  /**
+   * Stores the rollout unless a running one touches any of its nodes: then answers that rollout's id instead. One
+   * transaction-scoped advisory lock makes check and insert one step, for every brain instance.
+   */
+  createUnlessBusy(rollout: NewRollout): Promise<Rollout | { busyWith: string; nodes: string[] }> {
+    const nodes = new Set(rollout.waves.flatMap((wave) => wave.nodes.map((n) => n.node)));
+    return this.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ROLLOUT_LOCK})`;
+      for (const running of await tx.rollout.findMany({ where: { state: 'running' } })) {
+        const shared = (running.waves as unknown as RolloutWave[])
+          .flatMap((wave) => wave.nodes.map((n) => n.node))
+          .filter((node) => nodes.has(node));
+        if (shared.length > 0) return { busyWith: running.id, nodes: shared };
+      }
+      return tx.rollout.create({
+        data: {
+          ...rollout,
+          waves: rollout.waves as unknown as Prisma.InputJsonValue,
+          options: rollout.options as unknown as Prisma.InputJsonValue,
+        },
+      });
     });
   }
 

@@ -52,7 +52,7 @@ export class RolloutsService implements OnApplicationBootstrap {
       throw new ApiError(409, 'nodes_not_online', `not online: ${resolved.unhealthy.join(', ')}`, {
         unhealthy: resolved.unhealthy,
       });
-    const rollout = await this.rollouts.create({
+    const created = await this.rollouts.createUnlessBusy({
       id: randomUUID(),
       version: request.version,
       waves: planWaves(resolved.online, sizes),
@@ -60,8 +60,15 @@ export class RolloutsService implements OnApplicationBootstrap {
       createdBy: request.createdBy,
       scopePath: request.scopePath,
     });
-    await this.enqueue(rollout.id);
-    return rollout;
+    if ('busyWith' in created)
+      throw new ApiError(
+        409,
+        'rollout_busy',
+        `rollout ${created.busyWith} is still running on ${created.nodes.join(', ')}`,
+        { rollout: created.busyWith },
+      );
+    await this.enqueue(created.id);
+    return created;
   }
 
   async get(id: string): Promise<Rollout> {
