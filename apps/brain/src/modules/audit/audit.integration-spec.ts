@@ -124,6 +124,21 @@ describe('audit trail (real HTTPS)', () => {
       outcome: 'refused',
       detail: { params: { id }, error: { code: 'token_revoked' } },
     });
+    // A read is not audited, but one turned away is.
+    const refusedRead = cid();
+    const read = await t.api('/api/v2/nodes', {
+      cert: null,
+      headers: { authorization: `Bearer ${token}`, 'x-correlation-id': refusedRead },
+    });
+    expect(read.status).toBe(401);
+    expect(await recordOf(refusedRead)).toMatchObject({
+      actorKind: 'token',
+      actor: 'carol',
+      method: 'GET',
+      action: 'listNodes',
+      outcome: 'refused',
+      detail: { error: { code: 'token_revoked' } },
+    });
     const bad = cid();
     await t.api('/api/v2/auth/login', {
       method: 'POST',

@@ -36,6 +36,11 @@ function noteErrorBody(res: Response): void {
   };
 }
 
+/** A caller turned away for who it is or what it may touch: recorded even on a read, as a security event. */
+function isAccessRefusal(status: number): boolean {
+  return status === 401 || status === 403;
+}
+
 /**
  * Audits at the HTTP layer, when the response is done: so guard refusals, validation errors and crashes of every
  * route are recorded alike, and a new route is covered without doing anything. Also sets the correlation id.
@@ -60,7 +65,7 @@ export class AuditMiddleware implements NestMiddleware {
     const pattern: unknown = req.route?.path;
     if (typeof pattern !== 'string') return;
     const route = this.catalogue.find(req.method, pattern);
-    if (!route?.audited) return;
+    if (!route || !(route.audited || isAccessRefusal(res.statusCode))) return;
     this.writer.add(
       buildAuditRecord({
         at,
