@@ -66,13 +66,15 @@ describe('audit coverage', () => {
     expect(missing.map(([, r]) => `${r.method} ${r.path}`)).toEqual([]);
   });
 
-  it('audits the GET routes marked as mutating, and no other GET', () => {
+  it('audits the GET routes marked as mutating or handing out a password, and no other GET', () => {
     const audited = t.brain.app
       .get(AuditCatalogue)
       .all()
       .filter((r) => r.audited && READS.has(r.method.toLowerCase()))
       .map((r) => `${r.method} ${r.path}`);
-    expect(audited).toEqual(expect.arrayContaining(['GET /api/v1/node/prune']));
+    expect(audited).toEqual(
+      expect.arrayContaining(['GET /api/v1/node/prune', 'GET /api/v1/ssh', 'GET /api/v2/nodes/:name/ssh']),
+    );
     expect(audited).not.toContain('GET /api/v2/nodes');
   });
 });

@@ -9,6 +9,7 @@ export interface AuditSpec {
 
 /**
  * Every non-GET route is audited without saying so. Put this on a GET route that changes something (Octopoda's
- * `GET /node/prune`) so it is audited too, or on any route to name its action.
+ * `GET /node/prune`) or hands out a secret (a node's ssh password) so it is audited too, or on any route to name its
+ * action.
  */
 export const Audited = (spec: AuditSpec = {}) => SetMetadata(AUDIT_KEY, spec);

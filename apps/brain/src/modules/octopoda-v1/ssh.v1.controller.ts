@@ -4,6 +4,7 @@ import { AccessLevel } from '../../core/auth/access.decorator';
 import type { AuthedRequest } from '../../core/auth/access.guard';
 import { NodeScope, type NameSource } from '../../core/auth/node-scope.decorator';
 import { ApiError, V1Reply } from '../../core/http/api-error';
+import { Audited } from '../audit/audit.decorator';
 import { SessionRegistry } from '../sessions/session-registry';
 import { parseSshLogin } from '../ssh/ssh.dto';
 import { SshService } from '../ssh/ssh.service';
@@ -44,6 +45,7 @@ export class SshV1Controller {
   ) {}
 
   @Get('ssh')
+  @Audited() // a read that hands out a password
   @NodeScope({ kind: 'names', from: [NAME_IN_QUERY], refuse: () => new V1Reply(400, {}) })
   async info(@Query('name') query?: unknown): Promise<V1SshInfo> {
     const node = singleQuery(query);

@@ -4,6 +4,7 @@ import { AccessLevel } from '../../core/auth/access.decorator';
 import { scopeOf, type AuthedRequest } from '../../core/auth/access.guard';
 import { NodeScope, type NodeScopeSpec } from '../../core/auth/node-scope.decorator';
 import { ApiError } from '../../core/http/api-error';
+import { Audited } from '../audit/audit.decorator';
 import { ApiErrorDto } from '../nodes/nodes.dto';
 import { ScopeService } from '../scope/scope.service';
 import { SessionRegistry } from '../sessions/session-registry';
@@ -66,6 +67,7 @@ export class SshController {
   }
 
   @Get('nodes/:name/ssh')
+  @Audited() // a read that hands out a password
   @NodeScope(byName)
   @ApiOperation({
     operationId: 'getSshLogin',
