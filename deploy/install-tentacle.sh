@@ -25,7 +25,8 @@ Installs the tentacle of a signed release (octopod-tentacle_v<version>_<os>_<arc
   /etc/systemd/system/octopod-{tentacle,pakma}.service
 then runs `systemctl daemon-reload`, enables and starts both services (restarts them when something changed).
 
-  --release <file|url>      the release tarball; its signature is <file|url>.sig (base64 Ed25519)
+  --release <file|url>      the release tarball; its signature is <file|url>.sig (base64 Ed25519); a URL must be
+                            https:// on a server curl trusts (not the name server: it wants a client certificate)
   --release-key <file>      the release public key (PEM); the signature must verify with it
   --name <node>             the node's name: the certificate's CN (letters, digits, ".", "_", "-")
   --token <token>           enrol with a join token (`octl node token create`): runs `tentacle join`

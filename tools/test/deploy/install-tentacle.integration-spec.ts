@@ -12,7 +12,9 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { basename, join, relative, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 
@@ -265,6 +267,51 @@ describe('deploy/install-tentacle.sh', { timeout: 90_000 }, () => {
       expect(run.stderr).toMatch(/does not verify with/);
       expect(readdirSync(root)).toEqual([]);
     });
+  });
+
+  it('downloads the release and its signature from an https:// URL, and says which download failed', async () => {
+    const release = await makeRelease(tmp.path, '2.1.0', privateKey);
+    const web = makeTestPki(join(tmp.path, 'web-pki'), 'Web CA');
+    const { certPath, keyPath } = web.server('releases.test');
+    const fetched: string[] = [];
+    const server = createServer({ cert: readFileSync(certPath), key: readFileSync(keyPath) }, (req, res) => {
+      fetched.push(req.url ?? '');
+      const file = join(tmp.path, basename(req.url ?? ''));
+      if (req.url?.startsWith('/release/') && existsSync(file)) res.end(readFileSync(file));
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+    try {
+      const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/release/${basename(release.tarball)}`;
+      const args = baseArgs(release);
+      args[args.indexOf('--release') + 1] = url;
+      // curl trusts the web server's CA through CURL_CA_BUNDLE, as it would trust a public one by default.
+      const run = await runInstaller(args, { CURL_CA_BUNDLE: web.caPath });
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(`downloading ${url}`);
+      expect(fetched).toEqual([
+        `/release/${basename(release.tarball)}`,
+        `/release/${basename(release.tarball)}.sig`,
+      ]);
+      expect(readlinkSync(at('opt/octopod/tentacle/current'))).toBe('2.1.0');
+
+      rmSync(`${release.tarball}.sig`);
+      rmSync(root, { recursive: true });
+      mkdirSync(root);
+      const unsigned = await runInstaller(args, { CURL_CA_BUNDLE: web.caPath });
+      expect(unsigned.code).toBe(1);
+      expect(unsigned.stderr).toContain(`could not download the signature ${url}.sig`);
+      expect(readdirSync(root)).toEqual([]);
+
+      // A server the machine does not trust is refused before anything is installed.
+      const untrusted = await runInstaller(args, { CURL_CA_BUNDLE: join(certs, 'ca.pem') });
+      expect(untrusted.code).toBe(1);
+      expect(untrusted.stderr).toContain(`could not download ${url}`);
+      expect(readdirSync(root)).toEqual([]);
+    } finally {
+      await new Promise((closed) => server.close(closed));
+    }
   });
 
   it('refuses a signed release whose files do not match its manifest', async () => {
