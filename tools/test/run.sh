@@ -57,7 +57,7 @@ lint() { npx nx show projects >/dev/null && npx eslint .; }
 check "eslint" lint
 check "build" npx tsc -b tsconfig.build.json
 check "format" npx prettier --check .
-for spec in apps/*/tsconfig.spec.json libs/*/tsconfig.spec.json e2e/tsconfig.json; do
+for spec in apps/*/tsconfig.spec.json libs/*/tsconfig.spec.json e2e/tsconfig.json tools/tsconfig.json; do
   [[ -f $spec ]] || continue
   check "typecheck $(dirname "$spec")" npx tsc -p "$spec" --noEmit
 done
