@@ -6,35 +6,19 @@ import {
   type FileReady,
   type FileSource,
 } from '@octopod/protocol';
-import { makeTempDir, makeTestPki, waitFor, type TestPki } from '@octopod/testing';
+import { waitFor } from '@octopod/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FakeConnection } from './testing/fake-brain';
-import { linkedTentacle } from './testing/linked-tentacle';
+import { linkedTentacle, useLinkWorld } from './testing/linked-tentacle';
 import { memorySource } from './testing/memory-transfers';
 import { pushOf, sha256 } from './testing/file-world';
 
-let temp: ReturnType<typeof makeTempDir>;
-let pki: TestPki;
-let brainCert: { certPath: string; keyPath: string };
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
+const world = useLinkWorld('tentacle-files-it-');
 
-beforeAll(() => {
-  temp = makeTempDir('tentacle-files-it-');
-  pki = makeTestPki(join(temp.path, 'pki'));
-  brainCert = pki.server('brain');
-  pki.client('pi-1');
-});
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-afterAll(() => temp.remove());
-
-const linked = () => linkedTentacle({ dir: temp.path, pki, brainCert, cleanups });
+const linked = () => linkedTentacle(world);
 
 /** The brain's binary link over a connection; `onFrame` sees each chunk before it goes. */
 function binaryLink(
@@ -102,7 +86,7 @@ describe('files over the link', () => {
     const packed = join(config.state.dir, 'transfers', `${transferId}.zip`);
     expect(existsSync(packed)).toBe(true);
 
-    const dest = join(temp.path, `pulled-${transferId}.zip`);
+    const dest = join(world.dir, `pulled-${transferId}.zip`);
     const receiver = await ChunkReceiver.open(dest, offer.size, offer.sha256);
     const complete = new Promise<void>((resolve, reject) =>
       connection.transfers.addSink(

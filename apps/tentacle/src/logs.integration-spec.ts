@@ -1,38 +1,21 @@
 import { logFileName } from '@octopod/logfiles';
 import type { LogLines } from '@octopod/protocol';
-import { makeTempDir, makeTestPki, waitFor, type TestPki } from '@octopod/testing';
+import { waitFor } from '@octopod/testing';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { linkedTentacle } from './testing/linked-tentacle';
+import { describe, expect, it } from 'vitest';
+import { linkedTentacle, useLinkWorld } from './testing/linked-tentacle';
 import { assignment } from './testing/task-fixtures';
 
-let temp: ReturnType<typeof makeTempDir>;
-let pki: TestPki;
-let brainCert: { certPath: string; keyPath: string };
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
+const world = useLinkWorld('tentacle-logs-it-');
 let logDirs = 0;
-
-beforeAll(() => {
-  temp = makeTempDir('tentacle-logs-it-');
-  pki = makeTestPki(join(temp.path, 'pki'));
-  brainCert = pki.server('brain');
-  pki.client('pi-1');
-});
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-afterAll(() => temp.remove());
 
 /** A linked tentacle logging into daily files `agent_YYYY_MM_DD.log` of a fresh directory. */
 async function loggingToFiles() {
-  const logDir = join(temp.path, `log-${++logDirs}`);
-  const linked = await linkedTentacle(
-    { dir: temp.path, pki, brainCert, cleanups },
-    { config: { logger: { path: logDir, namePrefix: 'agent', level: 'debug' } } },
-  );
+  const logDir = join(world.dir, `log-${++logDirs}`);
+  const linked = await linkedTentacle(world, {
+    config: { logger: { path: logDir, namePrefix: 'agent', level: 'debug' } },
+  });
   const dayFile = (daysBefore = 0) => {
     const now = new Date();
     return join(
@@ -103,7 +86,7 @@ describe('log files over the link', () => {
   });
 
   it('answers not_found when the node keeps no log files (logger.path empty)', async () => {
-    const { connection } = await linkedTentacle({ dir: temp.path, pki, brainCert, cleanups });
+    const { connection } = await linkedTentacle(world);
     await expect(connection.peer.request('log.get', { maxLines: 5, maxDaysBefore: 1 })).rejects.toThrow(
       'not_found: this node keeps no log files (logger.path is empty)',
     );

@@ -11,45 +11,26 @@ import {
   type TaskResult,
 } from '@octopod/protocol';
 import { git, VersionedRepo } from '@octopod/scenario';
-import { makeTempDir, makeTestPki, waitFor, type TestPki } from '@octopod/testing';
+import { waitFor } from '@octopod/testing';
 import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import * as tar from 'tar-stream';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FakeConnection } from './testing/fake-brain';
 import { pushOf } from './testing/file-world';
-import { linkedTentacle } from './testing/linked-tentacle';
+import { linkedTentacle, useLinkWorld } from './testing/linked-tentacle';
 import { memorySource } from './testing/memory-transfers';
 import { assignment, scriptAssignment } from './testing/task-fixtures';
 
-let temp: ReturnType<typeof makeTempDir>;
-let pki: TestPki;
-let brainCert: { certPath: string; keyPath: string };
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
-
-beforeAll(() => {
-  temp = makeTempDir('tentacle-nodeapps-it-');
-  pki = makeTestPki(join(temp.path, 'pki'));
-  brainCert = pki.server('brain');
-  pki.client('pi-1');
-});
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-afterAll(() => temp.remove());
+const world = useLinkWorld('tentacle-nodeapps-it-');
 
 /**
  * Heartbeats at a relaxed pace: git runs a process per command, and a loaded machine that delays an ack by three
  * 50 ms intervals would drop the link in the middle of a test.
  */
 const linked = (brain: { ackResults?: boolean } = {}) =>
-  linkedTentacle(
-    { dir: temp.path, pki, brainCert, cleanups },
-    { brain: { heartbeatIntervalMs: 1000, ...brain } },
-  );
+  linkedTentacle(world, { brain: { heartbeatIntervalMs: 1000, ...brain } });
 
 const web: NodeAppRef = { app: 'web', scenario: 'demo' };
 

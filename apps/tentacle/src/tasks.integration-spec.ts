@@ -1,32 +1,15 @@
-import { makeTempDir, makeTestPki, waitFor, type TestPki } from '@octopod/testing';
+import { waitFor } from '@octopod/testing';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FakeConnection } from './testing/fake-brain';
-import { linkedTentacle } from './testing/linked-tentacle';
+import { linkedTentacle, useLinkWorld } from './testing/linked-tentacle';
 import { assignment } from './testing/task-fixtures';
 
-let temp: ReturnType<typeof makeTempDir>;
-let pki: TestPki;
-let brainCert: { certPath: string; keyPath: string };
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
-
-beforeAll(() => {
-  temp = makeTempDir('tentacle-tasks-it-');
-  pki = makeTestPki(join(temp.path, 'pki'));
-  brainCert = pki.server('brain');
-  pki.client('pi-1');
-});
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-afterAll(() => temp.remove());
+const world = useLinkWorld('tentacle-tasks-it-');
 
 /** A real tentacle linked to a fake brain, in a fresh directory, with one configured env pair. */
 function linked(brainOptions: { ackResults?: boolean } = {}) {
-  const world = { dir: temp.path, pki, brainCert, cleanups };
   return linkedTentacle(world, { brain: brainOptions, config: { env: [{ key: 'LAB', value: 'bench' }] } });
 }
 

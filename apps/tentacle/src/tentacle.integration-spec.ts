@@ -1,38 +1,23 @@
 import { CloseCode, nodeStatusSchema, UpgradeRefusal } from '@octopod/protocol';
-import { makeTempDir, makeTestPki, waitFor, type TestPki } from '@octopod/testing';
+import { waitFor } from '@octopod/testing';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseConfig, type TentacleConfig } from './config';
 import { startTentacle, type TentacleDeps, type TentacleHandle } from './tentacle';
 import { captureLogger } from './testing/capture-logger';
 import { FakeBrain, type FakeBrainOptions } from './testing/fake-brain';
 import { FakeNameServer } from './testing/fake-name-server';
+import { useLinkWorld } from './testing/linked-tentacle';
 import { tentacleVersion } from './version';
 
 const ERROR_LEVEL = 50;
 
-let temp: ReturnType<typeof makeTempDir>;
-let pki: TestPki;
-let brainCert: { certPath: string; keyPath: string };
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
-
-beforeAll(() => {
-  temp = makeTempDir('tentacle-it-');
-  pki = makeTestPki(join(temp.path, 'pki'));
-  brainCert = pki.server('brain');
-  pki.client('pi-1');
-});
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-afterAll(() => temp.remove());
+const world = useLinkWorld('tentacle-it-');
 
 async function fakeBrain(options: Omit<FakeBrainOptions, 'ca' | 'cert' | 'key'> = {}): Promise<FakeBrain> {
-  const brain = await FakeBrain.fromFiles({ caPath: pki.caPath, ...brainCert }, options);
-  cleanups.push(() => brain.close());
+  const brain = await FakeBrain.fromFiles({ caPath: world.pki.caPath, ...world.brainCert }, options);
+  world.cleanups.push(() => brain.close());
   return brain;
 }
 
@@ -43,9 +28,9 @@ function config(dir: string, overrides: Record<string, unknown>, certName = 'pi-
     logger: { path: join(dir, 'log'), namePrefix: 'tentacle', level: 'debug' },
     workspace: { root: join(dir, 'workspace'), store: join(dir, 'FSTORE') },
     ssl: {
-      caCert: pki.caPath,
-      clientCert: join(pki.dir, `${certName}.pem`),
-      clientKey: join(pki.dir, `${certName}.key`),
+      caCert: world.pki.caPath,
+      clientCert: join(world.pki.dir, `${certName}.pem`),
+      clientKey: join(world.pki.dir, `${certName}.key`),
     },
     ...overrides,
   });
@@ -57,14 +42,14 @@ function start(
 ): { tentacle: TentacleHandle; logs: ReturnType<typeof captureLogger> } {
   const logs = captureLogger();
   const tentacle = startTentacle(cfg, { logger: logs.logger, ...deps });
-  cleanups.push(() => tentacle.stop());
+  world.cleanups.push(() => tentacle.stop());
   return { tentacle, logs };
 }
 
 let scratchCount = 0;
 /** A fresh directory inside this file's temp dir (removed after all tests). */
 function scratch(): string {
-  return join(temp.path, `t${++scratchCount}`);
+  return join(world.dir, `t${++scratchCount}`);
 }
 
 function direct(brain: FakeBrain) {
@@ -132,7 +117,7 @@ describe('tentacle link against a fake brain', () => {
     const first = await fakeBrain({ name: 'first' });
     const second = await fakeBrain({ name: 'second' });
     const ns = await FakeNameServer.start();
-    cleanups.push(() => ns.close());
+    world.cleanups.push(() => ns.close());
     ns.entries.set('brain.tentacleFace.message', first.address);
     const { tentacle, logs } = start(
       config(scratch(), { httpsNameServer: { enable: true, host: '127.0.0.1', port: 1, httpPort: ns.port } }),
@@ -154,7 +139,7 @@ describe('tentacle link against a fake brain', () => {
 
   it('keeps retrying while the name server has no entry', async () => {
     const ns = await FakeNameServer.start();
-    cleanups.push(() => ns.close());
+    world.cleanups.push(() => ns.close());
     const brain = await fakeBrain();
     const { logs } = start(
       config(scratch(), { httpsNameServer: { enable: true, host: '127.0.0.1', port: 1, httpPort: ns.port } }),

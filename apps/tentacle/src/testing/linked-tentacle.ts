@@ -1,5 +1,6 @@
-import type { TestPki } from '@octopod/testing';
+import { makeTempDir, makeTestPki, type TestPki } from '@octopod/testing';
 import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { parseConfig } from '../config';
 import { createLogger } from '../logging';
 import { startTentacle, type TentacleHandle } from '../tentacle';
@@ -52,4 +53,25 @@ export async function linkedTentacle(
   const connection = await brain.nextConnection();
   await new Promise((resolve) => tentacle.events.once('ready', resolve));
   return { brain, tentacle, connection, dir, config };
+}
+
+/**
+ * The world of one spec file, made before its tests and removed after them; each test's clean-ups run after it.
+ * Call at the top of the file: the fields are filled in once `beforeAll` has run.
+ */
+export function useLinkWorld(prefix: string): LinkWorld {
+  const world = { cleanups: [] as LinkWorld['cleanups'] } as LinkWorld;
+  let temp: ReturnType<typeof makeTempDir> | undefined;
+  beforeAll(() => {
+    temp = makeTempDir(prefix);
+    world.dir = temp.path;
+    world.pki = makeTestPki(join(temp.path, 'pki'));
+    world.brainCert = world.pki.server('brain');
+    world.pki.client('pi-1');
+  });
+  afterEach(async () => {
+    for (const cleanup of world.cleanups.splice(0).reverse()) await cleanup();
+  });
+  afterAll(() => temp?.remove());
+  return world;
 }
