@@ -10,7 +10,7 @@ export interface RouteAudit {
   /** The route pattern as Express registers it (`/api/v2/tokens/:id`). */
   path: string;
   action: string;
-  /** Written to the audit trail: every non-GET route, and GET routes marked @Audited (any route when refused 401/403). */
+  /** Written to the audit trail: every non-GET route, and GET routes marked @Audited (any refused 401/403, too). */
   audited: boolean;
 }
 
