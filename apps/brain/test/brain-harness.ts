@@ -94,9 +94,11 @@ export async function startTestBrain(
     tentacleFace: {
       ip: '127.0.0.1',
       port: gatewayPort,
+      // Quick heartbeats, but a loaded machine (every tier's workers at once) may stall this process for a while:
+      // nodes turn unstable only after 3 s of silence. Specs about liveness pass tight values of their own.
       heartbeatInterval: 0.1,
-      activeTimeout: 0.5,
-      recordTimeout: 1.5,
+      activeTimeout: 3,
+      recordTimeout: 6,
       ...tentacleFace,
     },
     // Octopoda's ssh face on a free port, and three ssh ports of this test's own.

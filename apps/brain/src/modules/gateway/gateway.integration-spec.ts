@@ -16,7 +16,8 @@ describe('tentacle gateway (real sockets, Postgres, Redis)', () => {
   const node = async (name: string) => (await t.api(`/api/v2/nodes/${name}`)).json() as NodeBody;
 
   beforeAll(async () => {
-    t = await startTestBrain();
+    // Tight liveness limits: a silent node's turn to unstable and to dropped is what some of these tests watch.
+    t = await startTestBrain({ activeTimeout: 0.5, recordTimeout: 1.5 });
     for (const name of ['n1', 'n2', 'n3', 'n4', 'n5', 'n6']) t.pki.client(name);
   });
   afterAll(() => t.stop());

@@ -13,7 +13,7 @@ describe('node presence (real Postgres, Redis, sockets)', () => {
       { state: string; connected: boolean; holder: string | null } | undefined;
 
   beforeAll(async () => {
-    t = await startTestBrain();
+    t = await startTestBrain({ activeTimeout: 0.5, recordTimeout: 1.5 });
     for (const name of ['q1', 'q2', 'brain']) t.pki.client(name);
     const { connectionString, schema } = splitDatabaseUrl(t.config.database.url);
     db = new Client({ connectionString, options: `-c search_path="${schema}"` });
