@@ -74,6 +74,9 @@ export interface ApiResponse {
 }
 
 /** A brain in this process on free ports, with its own CA, Postgres schema and Redis key prefix. */
+/** The liveness limits of specs that watch a silent node turn unstable, then dropped. */
+export const TIGHT_LIVENESS = { activeTimeout: 0.5, recordTimeout: 1.5 };
+
 export async function startTestBrain(
   tentacleFace: Partial<BrainConfig['tentacleFace']> = {},
   options: { caKey?: boolean } = {},
@@ -95,7 +98,7 @@ export async function startTestBrain(
       ip: '127.0.0.1',
       port: gatewayPort,
       // Quick heartbeats, but a loaded machine (every tier's workers at once) may stall this process for a while:
-      // nodes turn unstable only after 3 s of silence. Specs about liveness pass tight values of their own.
+      // nodes turn unstable only after 3 s of silence. Specs about liveness pass TIGHT_LIVENESS.
       heartbeatInterval: 0.1,
       activeTimeout: 3,
       recordTimeout: 6,

@@ -6,20 +6,16 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig, type TentacleConfig } from './config';
 import { startTentacle, type TentacleDeps, type TentacleHandle } from './tentacle';
 import { captureLogger } from './testing/capture-logger';
-import { FakeBrain, type FakeBrainOptions } from './testing/fake-brain';
+import type { FakeBrain } from './testing/fake-brain';
 import { FakeNameServer } from './testing/fake-name-server';
-import { useLinkWorld } from './testing/linked-tentacle';
+import { useLinkWorld, worldBrain } from './testing/linked-tentacle';
 import { tentacleVersion } from './version';
 
 const ERROR_LEVEL = 50;
 
 const world = useLinkWorld('tentacle-it-');
 
-async function fakeBrain(options: Omit<FakeBrainOptions, 'ca' | 'cert' | 'key'> = {}): Promise<FakeBrain> {
-  const brain = await FakeBrain.fromFiles({ caPath: world.pki.caPath, ...world.brainCert }, options);
-  world.cleanups.push(() => brain.close());
-  return brain;
-}
+const fakeBrain = (options?: Parameters<typeof worldBrain>[1]) => worldBrain(world, options);
 
 function config(dir: string, overrides: Record<string, unknown>, certName = 'pi-1'): TentacleConfig {
   return parseConfig({

@@ -271,18 +271,19 @@ describe('deploy/install-tentacle.sh', { timeout: 90_000 }, () => {
 
   it('downloads the release and its signature from an https:// URL, and says which download failed', async () => {
     const release = await makeRelease(tmp.path, '2.1.0', privateKey);
+    const file = basename(release.tarball);
     const web = makeTestPki(join(tmp.path, 'web-pki'), 'Web CA');
     const { certPath, keyPath } = web.server('releases.test');
     const fetched: string[] = [];
     const server = createServer({ cert: readFileSync(certPath), key: readFileSync(keyPath) }, (req, res) => {
       fetched.push(req.url ?? '');
-      const file = join(tmp.path, basename(req.url ?? ''));
-      if (req.url?.startsWith('/release/') && existsSync(file)) res.end(readFileSync(file));
+      const served = join(tmp.path, basename(req.url ?? ''));
+      if (req.url?.startsWith('/release/') && existsSync(served)) res.end(readFileSync(served));
       else res.writeHead(404).end();
     });
     await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
     try {
-      const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/release/${basename(release.tarball)}`;
+      const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/release/${file}`;
       const args = baseArgs(release);
       args[args.indexOf('--release') + 1] = url;
       // curl trusts the web server's CA through CURL_CA_BUNDLE, as it would trust a public one by default.
@@ -290,10 +291,7 @@ describe('deploy/install-tentacle.sh', { timeout: 90_000 }, () => {
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       expect(run.stdout).toContain(`downloading ${url}`);
-      expect(fetched).toEqual([
-        `/release/${basename(release.tarball)}`,
-        `/release/${basename(release.tarball)}.sig`,
-      ]);
+      expect(fetched).toEqual([`/release/${file}`, `/release/${file}.sig`]);
       expect(readlinkSync(at('opt/octopod/tentacle/current'))).toBe('2.1.0');
 
       rmSync(`${release.tarball}.sig`);

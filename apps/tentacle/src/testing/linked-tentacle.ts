@@ -17,6 +17,15 @@ export interface LinkWorld {
 
 let count = 0;
 
+type BrainOptions = Omit<FakeBrainOptions, 'ca' | 'cert' | 'key'>;
+
+/** A fake brain serving the world's `brain` certificate, closed by the world's clean-ups. */
+export async function worldBrain(world: LinkWorld, options: BrainOptions = {}): Promise<FakeBrain> {
+  const brain = await FakeBrain.fromFiles({ caPath: world.pki.caPath, ...world.brainCert }, options);
+  world.cleanups.push(() => brain.close());
+  return brain;
+}
+
 /**
  * A real tentacle (startTentacle) named pi-1, linked over mTLS to a fake brain, in a fresh directory of the
  * world; both are closed by the world's clean-ups. `config` adds to the tentacle's config. It logs into an
@@ -24,15 +33,11 @@ let count = 0;
  */
 export async function linkedTentacle(
   world: LinkWorld,
-  options: { brain?: Omit<FakeBrainOptions, 'ca' | 'cert' | 'key'>; config?: Record<string, unknown> } = {},
+  options: { brain?: BrainOptions; config?: Record<string, unknown> } = {},
 ) {
-  const { pki, brainCert, cleanups } = world;
-  const brain = await FakeBrain.fromFiles(
-    { caPath: pki.caPath, ...brainCert },
-    // Quick enough for clock estimates within a test, and three missed beats (750 ms) survive a loaded machine.
-    { heartbeatIntervalMs: 250, ...options.brain },
-  );
-  cleanups.push(() => brain.close());
+  const { pki, cleanups } = world;
+  // Quick enough for clock estimates within a test, and three missed beats (750 ms) survive a loaded machine.
+  const brain = await worldBrain(world, { heartbeatIntervalMs: 250, ...options.brain });
   const dir = join(world.dir, `t${++count}`);
   const config = parseConfig({
     name: 'pi-1',

@@ -1,7 +1,7 @@
 import { CloseCode, type NodeStatus } from '@octopod/protocol';
 import { FakeTentacle, makeTempDir, makeTestPki, waitFor } from '@octopod/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBrain, type TestBrain } from '../../../test/brain-harness';
+import { startTestBrain, TIGHT_LIVENESS, type TestBrain } from '../../../test/brain-harness';
 
 interface NodeBody {
   name: string;
@@ -17,7 +17,7 @@ describe('tentacle gateway (real sockets, Postgres, Redis)', () => {
 
   beforeAll(async () => {
     // Tight liveness limits: a silent node's turn to unstable and to dropped is what some of these tests watch.
-    t = await startTestBrain({ activeTimeout: 0.5, recordTimeout: 1.5 });
+    t = await startTestBrain(TIGHT_LIVENESS);
     for (const name of ['n1', 'n2', 'n3', 'n4', 'n5', 'n6']) t.pki.client(name);
   });
   afterAll(() => t.stop());

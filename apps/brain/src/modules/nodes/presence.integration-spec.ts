@@ -2,7 +2,7 @@ import { waitFor } from '@octopod/testing';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { splitDatabaseUrl } from '../../core/database/database-url';
-import { startTestBrain, type TestBrain } from '../../../test/brain-harness';
+import { startTestBrain, TIGHT_LIVENESS, type TestBrain } from '../../../test/brain-harness';
 
 /** Presence must stay true to the connections, whatever happens to the rows underneath. */
 describe('node presence (real Postgres, Redis, sockets)', () => {
@@ -13,7 +13,7 @@ describe('node presence (real Postgres, Redis, sockets)', () => {
       { state: string; connected: boolean; holder: string | null } | undefined;
 
   beforeAll(async () => {
-    t = await startTestBrain({ activeTimeout: 0.5, recordTimeout: 1.5 });
+    t = await startTestBrain(TIGHT_LIVENESS);
     for (const name of ['q1', 'q2', 'brain']) t.pki.client(name);
     const { connectionString, schema } = splitDatabaseUrl(t.config.database.url);
     db = new Client({ connectionString, options: `-c search_path="${schema}"` });
